@@ -1,0 +1,28 @@
+"""Helpers for the course *How the web remembers people*.
+
+Everything a lesson needs is importable from here in one line::
+
+    from course_helpers import start_demo_site, show_cookies, trace
+
+The demo site runs inside the kernel (:func:`start_demo_site`); the other
+helpers look inside what browsers and servers normally hide.
+"""
+
+from course_helpers.errors import CourseError, DemoSiteError
+from course_helpers.server import (
+    DemoSite,
+    running_demo_sites,
+    start_demo_site,
+    stop_all_demo_sites,
+)
+from course_helpers.trace import trace
+
+__all__ = [
+    "CourseError",
+    "DemoSite",
+    "DemoSiteError",
+    "running_demo_sites",
+    "start_demo_site",
+    "stop_all_demo_sites",
+    "trace",
+]

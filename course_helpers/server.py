@@ -1,0 +1,517 @@
+"""The demo site, embedded in the Jupyter kernel.
+
+``start_demo_site()`` configures Django once per process, gives the new site a
+database of its own (a copy of a freshly migrated template, so a boot costs
+milliseconds) and serves it from Django's own threaded WSGI server on
+``127.0.0.1`` and a free port. Lessons talk to it with ``site.client()``, an
+ordinary ``requests.Session``, and look inside with ``site.sessions()`` and
+``site.orm()``.
+
+Re-running the cell that starts a site replaces the old one: sites are kept by
+name, and starting a name that is already running stops the old site first.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import copy
+import difflib
+import logging
+import os
+import shutil
+import socket
+import threading
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from course_helpers.errors import DemoSiteError
+
+T = TypeVar("T")
+
+_log = logging.getLogger("demo_site.server")
+
+#: Settings a lesson may not override: the embedded server owns them.
+_SERVER_OWNED_SETTINGS = {
+    "DATABASES": "each site gets its own database; use site.orm() to reach it",
+    "DATABASE_ROUTERS": "the embedded server routes each site to its own database",
+    "INSTALLED_APPS": "the database template is migrated for the demo site's apps",
+    "LOGGING": "server threads must not print into notebook cells",
+    "DEMO_SITE_DATA_DIR": "the data directory is chosen once per kernel",
+}
+
+# Sites running in this process, by name. Module state on purpose: it is what
+# lets a re-run cell find and replace the site the previous run started.
+_running: dict[str, DemoSite] = {}
+_registry_lock = threading.RLock()
+_site_counter = 0
+_template_ready = False
+_atexit_registered = False
+_active_overrides: tuple[dict[str, Any], Any] | None = None  # (overrides, override_settings)
+
+
+def _setup_django() -> None:
+    """Configure Django for the demo site, once per process."""
+    wanted = "demo_site.settings"
+    current = os.environ.get("DJANGO_SETTINGS_MODULE")
+    if current and current != wanted:
+        raise DemoSiteError(
+            f"DJANGO_SETTINGS_MODULE is set to {current!r} in this kernel, but the "
+            f"demo site needs {wanted!r}. Unset it (or restart the kernel) and try again."
+        )
+    try:
+        import django
+        from django.conf import settings
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise DemoSiteError(
+            "Django is not installed in this kernel's environment. Start the course "
+            "with `make lab`, or run `pip install -e .` in the course folder."
+        ) from exc
+    os.environ["DJANGO_SETTINGS_MODULE"] = wanted
+    if settings.configured and getattr(settings, "SETTINGS_MODULE", wanted) != wanted:
+        raise DemoSiteError(
+            "Django is already configured in this kernel with other settings "
+            f"({settings.SETTINGS_MODULE!r}). Restart the kernel to use the demo site."
+        )
+    try:
+        django.setup()
+    except Exception as exc:
+        raise DemoSiteError(f"Django could not start: {exc}") from exc
+    global _atexit_registered
+    if not _atexit_registered:
+        # Runs before the settings module removes the data directory.
+        atexit.register(stop_all_demo_sites)
+        _atexit_registered = True
+
+
+def _prepare_template() -> None:
+    """Migrate the ``default`` database once; every site starts from a copy."""
+    global _template_ready
+    if _template_ready:
+        return
+    from django.core.management import call_command
+    from django.db import connections
+
+    def migrate() -> None:
+        call_command("migrate", verbosity=0, interactive=False)
+        connections["default"].close()
+
+    try:
+        _in_worker_thread(migrate)
+    except Exception as exc:
+        raise DemoSiteError(
+            f"The demo site's database could not be created in "
+            f"{connections.settings['default']['NAME']}: {exc}"
+        ) from exc
+    _template_ready = True
+
+
+def _in_worker_thread(fn: Callable[..., T], *args: Any, alias: str | None = None, **kwargs: Any) -> T:
+    """Run ``fn`` in a fresh thread (outside the kernel's event loop) and return its result.
+
+    Exceptions raised by ``fn`` are raised again in the caller. The thread's
+    database connections are closed before it ends.
+    """
+    from django.db import connections
+
+    from demo_site.routers import current_alias
+
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        current_alias.set(alias)
+        try:
+            outcome["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # re-raised in the caller
+            outcome["error"] = exc
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=target, name="demo-site-orm", daemon=True)
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _validate_overrides(overrides: dict[str, Any]) -> None:
+    """Refuse overrides that name no setting or have a value of the wrong kind."""
+    from django.conf import global_settings, settings
+
+    known = {name for name in dir(global_settings) if name.isupper()}
+    known |= {name for name in dir(settings._wrapped) if name.isupper()}
+    for name, value in overrides.items():
+        if name in _SERVER_OWNED_SETTINGS:
+            raise DemoSiteError(f"The setting {name} cannot be overridden: {_SERVER_OWNED_SETTINGS[name]}.")
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f" Did you mean {close[0]}?" if close else ""
+            raise DemoSiteError(f"{name} is not a Django setting.{hint}")
+        current = getattr(settings, name)
+        kinds = (bool,) if isinstance(current, bool) else (type(current),)
+        if isinstance(current, (int, float)) and not isinstance(current, bool):
+            kinds = (int, float)
+        if current is not None and value is not None and not isinstance(value, kinds):
+            raise DemoSiteError(
+                f"{name} should be a {type(current).__name__} like {current!r}, "
+                f"not {type(value).__name__} {value!r}."
+            )
+        if name == "SESSION_ENGINE":
+            import importlib
+
+            try:
+                importlib.import_module(value).SessionStore  # noqa: B018
+            except (ImportError, AttributeError) as exc:
+                engines = ", ".join(
+                    f"'django.contrib.sessions.backends.{e}'"
+                    for e in ("db", "cache", "cached_db", "file", "signed_cookies")
+                )
+                raise DemoSiteError(
+                    f"SESSION_ENGINE={value!r} is not a session engine ({exc}). Django ships {engines}."
+                ) from exc
+
+
+def _apply_overrides(overrides: dict[str, Any], name: str) -> None:
+    """Make ``overrides`` the process's settings, or explain why they can't be."""
+    global _active_overrides
+    from django.test.utils import override_settings
+
+    active = _active_overrides[0] if _active_overrides else {}
+    if overrides == active:
+        return
+    others = [site.name for site in _running.values() if site.name != name]
+    if others:
+        raise DemoSiteError(
+            "Django's settings are shared by every site in a kernel, and the running "
+            f"site(s) {', '.join(map(repr, others))} use {active or 'no overrides'}. "
+            "Stop them first (stop_all_demo_sites()) or start this site with the same overrides."
+        )
+    _release_overrides()
+    if overrides:
+        changer = override_settings(**overrides)
+        changer.enable()
+        _active_overrides = (dict(overrides), changer)
+
+
+def _release_overrides() -> None:
+    global _active_overrides
+    if _active_overrides is not None:
+        _active_overrides[1].disable()
+        _active_overrides = None
+
+
+def _make_server_classes():
+    """Build the server and handler classes (Django is imported lazily)."""
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+
+    from demo_site.routers import current_alias
+
+    class _LogStream:
+        """A stderr for wsgiref that writes to the site's log, never to a cell."""
+
+        def write(self, text: str) -> None:
+            if text.strip():
+                _log.error(text.rstrip())
+
+        def flush(self) -> None:
+            pass
+
+    class Handler(WSGIRequestHandler):
+        # Without this, a keep-alive request waits ~40 ms for a delayed ACK.
+        disable_nagle_algorithm = True
+
+        def get_stderr(self):
+            return _LogStream()
+
+    class Server(ThreadedWSGIServer):
+        """Django's threaded server that knows its connections and its database."""
+
+        daemon_threads = True
+        block_on_close = False  # we join our own threads in DemoSite.stop()
+
+        def __init__(self, address, alias: str, site_name: str):
+            self.db_alias = alias
+            self.site_name = site_name
+            self.open_connections: set[socket.socket] = set()
+            self.request_threads: set[threading.Thread] = set()
+            self.track_lock = threading.Lock()
+            super().__init__(address, Handler, allow_reuse_address=False)
+
+        def process_request(self, request, client_address):
+            thread = threading.Thread(
+                target=self.process_request_thread,
+                args=(request, client_address),
+                name=f"demo-site-{self.site_name}-request",
+                daemon=True,
+            )
+            with self.track_lock:
+                self.open_connections.add(request)
+                self.request_threads.add(thread)
+            thread.start()
+
+        def process_request_thread(self, request, client_address):
+            current_alias.set(self.db_alias)
+            try:
+                super().process_request_thread(request, client_address)
+            finally:
+                with self.track_lock:
+                    self.open_connections.discard(request)
+                    self.request_threads.discard(threading.current_thread())
+
+        def handle_error(self, request, client_address):
+            _log.exception("Error while serving %s", client_address)
+
+    return Server
+
+
+class DemoSite:
+    """A running demo site: its URL, its clients, its database.
+
+    Don't create one directly; call :func:`start_demo_site`.
+    """
+
+    def __init__(self, name: str, overrides: dict[str, Any]):
+        self.name = name
+        self.overrides = dict(overrides)
+        self._server = None
+        self._thread: threading.Thread | None = None
+        self._clients: weakref.WeakSet = weakref.WeakSet()
+        self._alias = ""
+        self._db_path: Path | None = None
+
+    # -- life cycle -------------------------------------------------------
+
+    def _start(self, port: int) -> None:
+        global _site_counter
+        from django.conf import settings
+        from django.core.handlers.wsgi import WSGIHandler
+        from django.db import connections
+
+        _site_counter += 1
+        self._alias = f"site_{_site_counter}"
+        data_dir = Path(settings.DEMO_SITE_DATA_DIR)
+        self._db_path = data_dir / f"{self._alias}.sqlite3"
+        try:
+            shutil.copyfile(connections.settings["default"]["NAME"], self._db_path)
+        except OSError as exc:
+            raise DemoSiteError(
+                f"Could not create the database of site {self.name!r} in {data_dir}: {exc}"
+            ) from exc
+        db_settings = copy.deepcopy(connections.settings["default"])
+        db_settings["NAME"] = str(self._db_path)
+        connections.settings[self._alias] = db_settings
+
+        server_class = _make_server_classes()
+        try:
+            self._server = server_class(("127.0.0.1", port), self._alias, self.name)
+        except OSError as exc:
+            self._forget_database()
+            raise DemoSiteError(
+                f"Could not listen on 127.0.0.1:{port} ({exc.strerror or exc}). "
+                "Another program may be using that port: pick another, or leave "
+                "port out to get a free one."
+            ) from exc
+        self._server.set_app(WSGIHandler())
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"demo-site-{self.name}-server",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop serving, close every open connection and delete the site's database.
+
+        Stopping a stopped site does nothing.
+        """
+        with _registry_lock:
+            if self._server is None:
+                return
+            server, self._server = self._server, None
+            server.shutdown()
+            for client in list(self._clients):
+                client.close()
+            with server.track_lock:
+                sockets = list(server.open_connections)
+                threads = list(server.request_threads)
+            for sock in sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            for thread in threads:
+                thread.join(timeout=5)
+            server.server_close()
+            if self._thread is not None:
+                self._thread.join(timeout=5)
+                self._thread = None
+            self._forget_database()
+            if _running.get(self.name) is self:
+                del _running[self.name]
+            if not _running:
+                _release_overrides()
+
+    def _forget_database(self) -> None:
+        from django.db import connections
+
+        connections.settings.pop(self._alias, None)
+        if self._db_path is not None:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(f"{self._db_path}{suffix}")
+
+    def __enter__(self) -> DemoSite:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- what lessons use -------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """Whether the site is serving requests."""
+        return self._server is not None
+
+    @property
+    def port(self) -> int:
+        """The port the site listens on."""
+        self._require_running()
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        """The site's base URL, e.g. ``http://127.0.0.1:50123`` (no trailing slash)."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def db_alias(self) -> str:
+        """The Django database alias of this site's own database."""
+        return self._alias
+
+    def client(self, **kwargs: Any):
+        """Return a new :class:`~course_helpers.client.DemoClient` for this site.
+
+        It is a ``requests.Session`` (with its own cookie jar) that accepts
+        paths like ``client.get("/counter/")`` and records what it sends and
+        receives for :func:`~course_helpers.trace`.
+        """
+        from course_helpers.client import DemoClient
+
+        self._require_running()
+        client = DemoClient(self.url, **kwargs)
+        self._clients.add(client)
+        return client
+
+    def orm(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Call ``fn(*args, **kwargs)`` with this site's database and return its result.
+
+        A notebook cell runs inside an event loop, where Django refuses
+        database calls (``SynchronousOnlyOperation``). ``orm`` runs ``fn`` in a
+        worker thread instead, with every query routed to this site's
+        database, waits for it, and returns its result or raises its exception.
+        """
+        self._require_running()
+        return _in_worker_thread(fn, *args, alias=self._alias, **kwargs)
+
+    def sessions(self):
+        """Return the rows of this site's ``django_session`` table, decoded.
+
+        The result is a :class:`~course_helpers.sessions.SessionTable`: a
+        list of rows that displays as a table.
+        """
+        from course_helpers.sessions import read_session_rows
+
+        return self.orm(read_session_rows)
+
+    def log(self, last: int = 20):
+        """Return the last log records of the demo site (requests, warnings, errors)."""
+        from course_helpers.logview import LogView
+
+        return LogView.latest(last)
+
+    def _require_running(self) -> None:
+        if self._server is None:
+            raise DemoSiteError(f"The demo site {self.name!r} is stopped. Run the cell that starts it again.")
+
+    def __repr__(self) -> str:
+        if self._server is None:
+            return f"<DemoSite {self.name!r} (stopped)>"
+        overrides = "".join(f", {k}={v!r}" for k, v in sorted(self.overrides.items()))
+        return f"<DemoSite {self.name!r} at {self.url}{overrides}>"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        if self._server is None:
+            return f"<p>Demo site <b>{escape(self.name)}</b> (stopped)</p>"
+        rows = "".join(
+            f"<li><code>{escape(k)} = {escape(repr(v))}</code></li>"
+            for k, v in sorted(self.overrides.items())
+        )
+        extra = f"<ul>{rows}</ul>" if rows else ""
+        return (
+            f"<p>Demo site <b>{escape(self.name)}</b> is running at "
+            f'<a href="{self.url}/" target="_blank">{self.url}/</a></p>{extra}'
+        )
+
+
+def start_demo_site(name: str = "demo", *, port: int = 0, **settings_overrides: Any) -> DemoSite:
+    """Start the demo site in this kernel and return it.
+
+    ``name`` tells sites apart: starting a name that is already running stops
+    the old site first, so re-running a cell never leaks a server. Give two
+    sites different names to run them side by side; each has its own port and
+    its own database.
+
+    ``port`` is ``0`` for a free port chosen by the system.
+
+    Keyword arguments in UPPER CASE override Django settings for this site,
+    e.g. ``start_demo_site(SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies")``.
+    Settings are per kernel, so sites running together must share them.
+
+    Also usable as a context manager: ``with start_demo_site() as site: ...``.
+
+    Raises :class:`DemoSiteError` with an explanation when an override names
+    no setting, the port is taken, or Django or the database is not usable.
+    """
+    for key in settings_overrides:
+        if not key.isupper():
+            raise DemoSiteError(
+                f"start_demo_site() has no option {key!r}. Its options are name and port; "
+                "Django settings are written in UPPER CASE, e.g. SESSION_COOKIE_AGE=60."
+            )
+    if not isinstance(port, int) or not 0 <= port <= 65535:
+        raise DemoSiteError(f"port must be a whole number from 0 to 65535, not {port!r}.")
+    _setup_django()
+    with _registry_lock:
+        old = _running.get(name)
+        if old is not None:
+            old.stop()
+        _validate_overrides(settings_overrides)
+        _apply_overrides(settings_overrides, name)
+        _prepare_template()
+        site = DemoSite(name, settings_overrides)
+        try:
+            site._start(port)
+        except BaseException:
+            if not _running:
+                _release_overrides()
+            raise
+        _running[name] = site
+        return site
+
+
+def running_demo_sites() -> list[DemoSite]:
+    """Return the sites running in this kernel, oldest first."""
+    with _registry_lock:
+        return list(_running.values())
+
+
+def stop_all_demo_sites() -> None:
+    """Stop every demo site running in this kernel."""
+    with _registry_lock:
+        for site in list(_running.values()):
+            site.stop()

@@ -1,0 +1,1 @@
+"""The course's demo site: a real Django project, one app per topic."""

@@ -1,0 +1,156 @@
+"""Settings of the course's demo site.
+
+The same settings serve two ways of running the site:
+
+* embedded in a Jupyter kernel by ``course_helpers.start_demo_site()``, which
+  gives every site its own SQLite file (see ``demo_site.routers``);
+* standalone for a real browser, with ``python -m demo_site``.
+
+Secure by default: the session and CSRF cookies are HttpOnly (CSRF excepted,
+see below) and ``SameSite=Lax``; only views that exist to show a vulnerability
+break the rules, and they live under URLs that say so (``/classic/...``,
+``/vulnerable/...``).
+
+The secret key is generated afresh for every process unless
+``DEMO_SITE_SECRET_KEY`` is set. It is for learning only: never reuse it.
+"""
+
+import atexit
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.core.management.utils import get_random_secret_key
+
+BASE_DIR = Path(__file__).resolve().parent
+
+SECRET_KEY = os.environ.get("DEMO_SITE_SECRET_KEY") or get_random_secret_key()
+
+# The demo site only ever listens on the loopback interface. DEBUG stays off so
+# that a learner sees the same pages (and the same 404/500 behaviour) as in
+# production; set DEMO_SITE_DEBUG=1 to get Django's debug pages while hacking.
+DEBUG = os.environ.get("DEMO_SITE_DEBUG") == "1"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", ".test"]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "demo_site.home",
+    "demo_site.basics",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "demo_site.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "demo_site.wsgi.application"
+
+# One database per process: parallel kernels (and parallel test workers) never
+# share a SQLite file. The embedded server adds one more alias per running site
+# and routes each site's queries to it (demo_site.routers).
+_DATA_DIR = os.environ.get("DEMO_SITE_DATA_DIR")
+if not _DATA_DIR:
+    _DATA_DIR = tempfile.mkdtemp(prefix="demo-site-")
+    atexit.register(shutil.rmtree, _DATA_DIR, ignore_errors=True)
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.environ.get("DEMO_SITE_DB") or str(Path(_DATA_DIR) / "default.sqlite3"),
+    }
+}
+DATABASE_ROUTERS = ["demo_site.routers.SiteRouter"]
+#: Where this process keeps its databases and session files (not a Django setting).
+DEMO_SITE_DATA_DIR = _DATA_DIR
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": f"demo-site-{os.getpid()}",
+    }
+}
+
+# Passwords: Django's PBKDF2 with fewer iterations, so that a login costs
+# milliseconds in lessons and tests instead of half a second. A real site keeps
+# Django's default list; hashes made by either are accepted here.
+PASSWORD_HASHERS = [
+    "demo_site.hashers.CoursePBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+
+# Sessions and cookies: Django's defaults, spelled out so a lesson can point at
+# them. The secure-by-default choices that differ from Django's are marked.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "sessionid"
+SESSION_COOKIE_AGE = 1209600  # two weeks, in seconds
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False  # the demo site speaks plain http on loopback
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
+SESSION_FILE_PATH = str(Path(_DATA_DIR) / "session-files")
+
+# The CSRF cookie stays readable by JavaScript on purpose (Django's default):
+# a page's script must be able to send it back in a header.
+CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_USE_SESSIONS = False
+
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+LANGUAGE_CODE = "en-us"
+# Django's default would set TZ=America/Chicago for the whole kernel.
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+# Nothing from the server may print into a notebook cell: request lines and
+# "Not Found" warnings would land in whichever cell runs next and break nbval.
+# They go to an in-memory log instead, which ``DemoSite.log()`` shows.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {
+        "memory": {"class": "demo_site.logs.MemoryHandler"},
+    },
+    "loggers": {
+        "django.server": {"handlers": ["memory"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["memory"], "level": "INFO", "propagate": False},
+        "django.security": {"handlers": ["memory"], "level": "INFO", "propagate": False},
+        "demo_site": {"handlers": ["memory"], "level": "INFO", "propagate": False},
+    },
+}
