@@ -69,10 +69,10 @@ class Table(Display):
             widths = [
                 max(len(str(col)), *(len(row[i]) for row in self.rows)) for i, col in enumerate(self.columns)
             ]
-            lines.append("  ".join(c.ljust(w) for c, w in zip(self.columns, widths)).rstrip())
+            lines.append("  ".join(c.ljust(w) for c, w in zip(self.columns, widths, strict=True)).rstrip())
             lines.append("  ".join("-" * w for w in widths))
             for row in self.rows:
-                lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+                lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
         lines.extend(self.notes)
         return "\n".join(lines)
 

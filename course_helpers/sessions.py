@@ -46,7 +46,7 @@ def describe_age(seconds: float) -> str:
     """Say how far away a moment is, rounded to its largest unit: ``in 14 days``, ``3 minutes ago``."""
     future = seconds >= 0
     seconds = abs(seconds)
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):  # noqa: B007 (used after)
         if seconds >= size:
             amount = round(seconds / size)
             break
