@@ -8,21 +8,31 @@ The demo site runs inside the kernel (:func:`start_demo_site`); the other
 helpers look inside what browsers and servers normally hide.
 """
 
+from course_helpers.clock import travel
+from course_helpers.cookies import explain_set_cookie, show_cookies
 from course_helpers.errors import CourseError, DemoSiteError
+from course_helpers.exchange import raw_http, show_exchange
 from course_helpers.server import (
     DemoSite,
     running_demo_sites,
     start_demo_site,
     stop_all_demo_sites,
 )
+from course_helpers.signed import explain_signed_value
 from course_helpers.trace import trace
 
 __all__ = [
     "CourseError",
     "DemoSite",
     "DemoSiteError",
+    "explain_set_cookie",
+    "explain_signed_value",
+    "raw_http",
     "running_demo_sites",
+    "show_cookies",
+    "show_exchange",
     "start_demo_site",
     "stop_all_demo_sites",
     "trace",
+    "travel",
 ]

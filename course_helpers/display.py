@@ -24,6 +24,20 @@ def shorten(text: str, limit: int = MAX_CELL) -> str:
     return f"{text[:keep]}… ({len(text)} chars)"
 
 
+def describe_age(seconds: float) -> str:
+    """Say how far away a moment is, rounded to its largest unit: ``in 14 days``, ``3 minutes ago``."""
+    future = seconds >= 0
+    seconds = abs(seconds)
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):  # noqa: B007 (used after the loop)
+        if seconds >= size:
+            amount = round(seconds / size)
+            break
+    else:
+        unit, amount = "second", round(seconds)
+    words = f"{amount} {unit}{'' if amount == 1 else 's'}"
+    return f"in {words}" if future else f"{words} ago"
+
+
 class Display:
     """Base class of the course's displays: subclasses give ``text()`` and ``html()``."""
 

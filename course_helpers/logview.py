@@ -8,24 +8,24 @@ from course_helpers.display import Table
 
 
 class LogView(Table):
-    """The demo site's most recent log records, as a table."""
+    """The demo site's most recent log entries, as a table."""
 
     @classmethod
     def latest(cls, last: int = 20) -> LogView:
         from demo_site import logs
 
-        records = logs.records()[-last:] if last > 0 else []
+        chosen = logs.entries()[-last:] if last > 0 else []
         return cls(
             ["time (UTC)", "level", "logger", "message"],
             [
                 (
-                    dt.datetime.fromtimestamp(r.created, dt.timezone.utc).strftime("%H:%M:%S"),
-                    r.levelname,
-                    r.name,
-                    getattr(r, "formatted", str(r.msg)).splitlines()[0][:120],
+                    dt.datetime.fromtimestamp(e.created, dt.timezone.utc).strftime("%H:%M:%S"),
+                    e.level,
+                    e.logger,
+                    e.message.splitlines()[0][:120] if e.message else "",
                 )
-                for r in records
+                for e in chosen
             ],
-            title=f"Demo site log (last {last} records)",
+            title=f"Demo site log (last {last} entries)",
             empty="(nothing logged)",
         )

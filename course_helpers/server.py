@@ -63,18 +63,25 @@ def _setup_django() -> None:
         )
     try:
         import django
-        from django.conf import settings
+        from django.conf import UserSettingsHolder, settings
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise DemoSiteError(
             "Django is not installed in this kernel's environment. Start the course "
             "with `make lab`, or run `pip install -e .` in the course folder."
         ) from exc
     os.environ["DJANGO_SETTINGS_MODULE"] = wanted
-    if settings.configured and getattr(settings, "SETTINGS_MODULE", wanted) != wanted:
-        raise DemoSiteError(
-            "Django is already configured in this kernel with other settings "
-            f"({settings.SETTINGS_MODULE!r}). Restart the kernel to use the demo site."
-        )
+    if settings.configured:
+        # Look through override_settings layers (a site's overrides are one):
+        # their UserSettingsHolder reports SETTINGS_MODULE = None.
+        holder = settings._wrapped
+        while isinstance(holder, UserSettingsHolder):
+            holder = holder.default_settings
+        configured = getattr(holder, "SETTINGS_MODULE", None)
+        if configured != wanted:
+            raise DemoSiteError(
+                "Django is already configured in this kernel with other settings "
+                f"({configured!r}). Restart the kernel to use the demo site."
+            )
     try:
         django.setup()
     except Exception as exc:

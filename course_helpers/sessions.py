@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from course_helpers.display import Table, shorten
+from course_helpers.display import Table, describe_age, shorten
 
 #: How many characters of a session key a table shows (the rest is elided).
 KEY_SHOWN = 8
@@ -40,20 +40,6 @@ def read_session_rows() -> SessionTable:
             data = {}
         rows.append(SessionRow(session.session_key, data, session.expire_date, session.session_data))
     return SessionTable(rows)
-
-
-def describe_age(seconds: float) -> str:
-    """Say how far away a moment is, rounded to its largest unit: ``in 14 days``, ``3 minutes ago``."""
-    future = seconds >= 0
-    seconds = abs(seconds)
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):  # noqa: B007 (used after)
-        if seconds >= size:
-            amount = round(seconds / size)
-            break
-    else:
-        unit, amount = "second", round(seconds)
-    words = f"{amount} {unit}{'' if amount == 1 else 's'}"
-    return f"in {words}" if future else f"{words} ago"
 
 
 class SessionTable(Table):

@@ -2,15 +2,26 @@
 
 The embedded server runs in threads of a Jupyter kernel. Anything those
 threads print lands in whichever cell runs next, so the site's loggers write
-here instead, and ``DemoSite.log()`` shows the records when a learner asks.
+here instead, and ``DemoSite.log()`` shows the entries when a learner asks.
 """
 
 import logging
 import threading
 from collections import deque
+from dataclasses import dataclass
 
-#: The most recent records of the process, oldest first.
-RECORDS: deque[logging.LogRecord] = deque(maxlen=500)
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One log record, formatted when it was made (it keeps no request object alive)."""
+
+    created: float
+    level: str
+    logger: str
+    message: str
+
+
+_entries: deque[LogEntry] = deque(maxlen=500)
 _lock = threading.Lock()
 
 
@@ -18,24 +29,21 @@ class MemoryHandler(logging.Handler):
     """Keep the last 500 records in memory; never write to a stream."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        # Format now: the request object attached to a record must not outlive it.
         try:
-            record.formatted = self.format(record)
+            message = self.format(record)
         except Exception:  # a log call must never break a request
-            record.formatted = str(record.msg)
-        record.request = None
-        record.args = None
+            message = str(record.msg)
         with _lock:
-            RECORDS.append(record)
+            _entries.append(LogEntry(record.created, record.levelname, record.name, message))
 
 
-def records() -> list[logging.LogRecord]:
-    """Return a snapshot of the kept records, oldest first."""
+def entries() -> list[LogEntry]:
+    """Return a snapshot of the kept entries, oldest first."""
     with _lock:
-        return list(RECORDS)
+        return list(_entries)
 
 
 def clear() -> None:
-    """Forget every kept record."""
+    """Forget every kept entry."""
     with _lock:
-        RECORDS.clear()
+        _entries.clear()

@@ -141,16 +141,17 @@ USE_TZ = True
 # Nothing from the server may print into a notebook cell: request lines and
 # "Not Found" warnings would land in whichever cell runs next and break nbval.
 # They go to an in-memory log instead, which ``DemoSite.log()`` shows.
+# Standalone (python -m demo_site), the same records also go to the terminal.
+_LOG_HANDLERS = ["memory", "console"] if os.environ.get("DEMO_SITE_STANDALONE") else ["memory"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {
         "memory": {"class": "demo_site.logs.MemoryHandler"},
+        "console": {"class": "logging.StreamHandler"},
     },
     "loggers": {
-        "django.server": {"handlers": ["memory"], "level": "INFO", "propagate": False},
-        "django.request": {"handlers": ["memory"], "level": "INFO", "propagate": False},
-        "django.security": {"handlers": ["memory"], "level": "INFO", "propagate": False},
-        "demo_site": {"handlers": ["memory"], "level": "INFO", "propagate": False},
+        name: {"handlers": _LOG_HANDLERS, "level": "INFO", "propagate": False}
+        for name in ("django.server", "django.request", "django.security", "demo_site")
     },
 }
