@@ -12,6 +12,7 @@ from course_helpers.clock import travel
 from course_helpers.cookies import explain_set_cookie, show_cookies
 from course_helpers.errors import CourseError, DemoSiteError
 from course_helpers.exchange import raw_http, show_exchange
+from course_helpers.exercises import progress, reset_progress
 from course_helpers.server import (
     DemoSite,
     running_demo_sites,
@@ -27,7 +28,9 @@ __all__ = [
     "DemoSiteError",
     "explain_set_cookie",
     "explain_signed_value",
+    "progress",
     "raw_http",
+    "reset_progress",
     "running_demo_sites",
     "show_cookies",
     "show_exchange",

@@ -340,7 +340,12 @@ def _judge(result: SetCookieExplanation, *, host: str, secure_origin: bool, now:
         warnings.append(
             f"Domain={result.domain} cannot match the host {host} that set it: a browser rejects the cookie."
         )
-    effects.append(f"Path: {result.path or 'the default path (the directory of the request URL)'}.")
+    if result.path == "/":
+        effects.append("Path=/: sent with requests for every page of the site.")
+    elif result.path:
+        effects.append(f"Path={result.path}: sent only for pages under {result.path}.")
+    else:
+        effects.append("No Path: the default path applies (the directory of the URL that set it).")
     if result.value.startswith('"') and result.value.endswith('"') and len(result.value) >= 2:
         effects.append(
             "The value is in double quotes: browsers keep the quotes as part of the value; "

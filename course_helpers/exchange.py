@@ -173,7 +173,7 @@ def raw_http(site, text: str | bytes, *, timeout: float = RAW_TIMEOUT) -> RawRep
         except UnicodeEncodeError as exc:
             raise CourseError(
                 "HTTP headers are bytes in ISO-8859-1; this request has a character outside it "
-                f"({text[exc.start]!r}). Send bytes, or percent-encode it."
+                f"({normalised[exc.start]!r}). Send bytes, or percent-encode it."
             ) from exc
     elif isinstance(text, bytes):
         data = text

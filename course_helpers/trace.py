@@ -188,6 +188,6 @@ def trace(client, *, last: int | None = None, title: str = "") -> Trace:
 
 def _mermaid_text(text: str) -> str:
     """Escape what mermaid would read as syntax in a message (``;``, ``#``, ``<``, ``>``)."""
-    text = text.replace("#", "#35;").replace(";", "#59;")
-    text = text.replace("<br/>", "\x00").replace("<", "#lt;").replace(">", "#gt;")
-    return text.replace("\x00", "<br/>")
+    # One pass: escaping '#' first and then ';' would turn '#35;' into '#35#59;'.
+    escapes = {"#": "#35;", ";": "#59;", "<": "#lt;", ">": "#gt;"}
+    return "<br/>".join("".join(escapes.get(ch, ch) for ch in piece) for piece in text.split("<br/>"))

@@ -1,10 +1,12 @@
 """Every URL of the demo site; the front page lists them all with their purpose."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from demo_site import exercise_slots
 from demo_site.home import views as home
 
 urlpatterns = [
     path("", home.index, name="index"),
     path("", include("demo_site.basics.urls")),
+    re_path(r"^exercise/(?P<slot>[\w-]+)/(?P<rest>.*)$", exercise_slots.dispatch, name="exercise_slot"),
 ]

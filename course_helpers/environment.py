@@ -1,0 +1,97 @@
+"""Is this machine ready for the course? Versions, and the optional parts (a real browser, Redis)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+import shutil
+import sys
+from dataclasses import dataclass
+
+from course_helpers.display import Table
+
+#: Where Debian's Chromium lives (the /usr/bin/chromium wrapper prints a warning; this does not).
+CHROMIUM_PATHS = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    version: str
+    needed: str
+    ok: bool
+    note: str = ""
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+def _at_least(version: str, minimum: tuple[int, ...]) -> bool:
+    numbers = []
+    for piece in version.split(".")[: len(minimum)]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        numbers.append(int(digits) if digits else 0)
+    return tuple(numbers) >= minimum
+
+
+def chromium_path() -> str | None:
+    """The Chromium binary a lesson can drive, or ``None``."""
+    for candidate in CHROMIUM_PATHS:
+        if shutil.which(candidate):
+            return candidate
+    return None
+
+
+class EnvironmentReport(Table):
+    """The checks of :func:`check_environment`; ``ready`` is True when every required part is there."""
+
+    def __init__(self, required: list[Part], optional: list[Part]):
+        self.required, self.optional = required, optional
+        rows = [
+            (p.name, p.version or "missing", p.needed, "ok" if p.ok else "PROBLEM", p.note) for p in required
+        ]
+        rows += [
+            (p.name, p.version or "not installed", "optional", "available" if p.ok else "skipped", p.note)
+            for p in optional
+        ]
+        super().__init__(["part", "version", "needed", "status", "note"], rows, title="Your environment")
+
+    @property
+    def ready(self) -> bool:
+        return all(p.ok for p in self.required)
+
+
+def check_environment() -> EnvironmentReport:
+    """Check Python, Django, requests and the other parts the course needs, and the optional ones."""
+    python = platform.python_version()
+    django, requests_, jwt, tm = (_version(n) for n in ("django", "requests", "pyjwt", "time-machine"))
+    required = [
+        Part("Python", python, ">= 3.10", sys.version_info >= (3, 10)),
+        Part("Django", django, "5.2 LTS", django.startswith("5.2.")),
+        Part("requests", requests_, ">= 2.32", _at_least(requests_, (2, 32))),
+        Part("PyJWT", jwt, ">= 2.8", _at_least(jwt, (2, 8))),
+        Part("time-machine", tm, ">= 2.14", _at_least(tm, (2, 14))),
+    ]
+    browser = chromium_path()
+    playwright = _version("playwright")
+    redis_server = shutil.which("redis-server")
+    redis_py = _version("redis")
+    optional = [
+        Part("Playwright", playwright, "", bool(playwright), "drives the browser in lesson 11"),
+        Part(
+            "Chromium", "found" if browser else "", "", bool(browser), browser or "apt-get install chromium"
+        ),
+        Part("redis (Python)", redis_py, "", bool(redis_py), "pip install -e '.[redis]'"),
+        Part(
+            "redis-server",
+            "found" if redis_server else "",
+            "",
+            bool(redis_server),
+            "apt-get install redis-server",
+        ),
+    ]
+    return EnvironmentReport(required, optional)

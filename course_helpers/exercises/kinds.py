@@ -1,0 +1,290 @@
+"""The kinds of exercise the lessons use, each a small subclass of :class:`Exercise`.
+
+Each kind implements ``verify(answers, namespace)`` and nothing else:
+
+* :class:`ValueExercise`: one or a few values (numbers with a tolerance);
+* :class:`FunctionExercise`: a function, run on test cases;
+* :class:`HttpTask`: the learner drives the demo site; the check inspects the result;
+* :class:`Prediction`: the learner predicts, the check runs the experiment;
+* :class:`FixTheView`: the learner writes a Django view, the check plugs it into the site.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from course_helpers.exercises.core import Exercise, Incorrect, LearnerError, NotAttempted, Uncheckable
+
+#: ``diagnose(name, answer, expected, namespace)`` returns a specific message for a wrong answer, or None.
+Diagnose = Callable[[str, Any, Any, Mapping[str, Any]], "str | None"]
+
+
+def demo_site_of(namespace: Mapping[str, Any]):
+    """The demo site a check should use: the notebook's ``site``, else the newest running one."""
+    from course_helpers.server import DemoSite, running_demo_sites
+
+    site = namespace.get("site")
+    if isinstance(site, DemoSite) and site.running:
+        return site
+    running = running_demo_sites()
+    if running:
+        return running[-1]
+    raise Uncheckable(
+        "The demo site is not running, so this could not be checked. "
+        "Run the setup cell at the top of the notebook (site = start_demo_site()), then this cell."
+    )
+
+
+def same_value(answer: Any, expected: Any, tolerance: float | None = None) -> bool:
+    """Equality, with ``tolerance`` (absolute) for numbers."""
+    if tolerance is not None and isinstance(answer, (int, float)) and isinstance(expected, (int, float)):
+        if isinstance(answer, bool) or isinstance(expected, bool):
+            return answer is expected
+        return math.isclose(answer, expected, rel_tol=0, abs_tol=tolerance)
+    if type(answer) is bool or type(expected) is bool:
+        return answer is expected
+    return answer == expected
+
+
+def _type_hint(answer: Any, expected: Any) -> str | None:
+    """Say so when the answer has the right content but the wrong type (``"3"`` for ``3``)."""
+    if isinstance(expected, (int, float)) and isinstance(answer, str):
+        try:
+            if float(answer) == expected:
+                return f"You wrote the text {answer!r}; the answer is a number: write it without quotes."
+        except ValueError:
+            return None
+    if isinstance(expected, str) and isinstance(answer, (int, float)) and str(answer) == expected:
+        return f"You wrote the number {answer!r}; the answer is text: put it in quotes."
+    if isinstance(expected, str) and isinstance(answer, str) and answer.strip().lower() == expected.lower():
+        return f"Almost: {answer!r} differs from the answer only in case or spaces."
+    return None
+
+
+class ValueExercise(Exercise):
+    """The learner sets one or more variables to values.
+
+    ``expected`` maps each variable to its value, or is a callable taking the
+    namespace and returning that mapping (for values that depend on the live
+    site). With one variable, the value itself may be given. ``diagnose`` may
+    give a specific message for a wrong answer; otherwise ``where_to_look``
+    says where the answer can be found.
+    """
+
+    kind = "value"
+
+    def __init__(
+        self,
+        *,
+        expected: Any,
+        tolerance: float | None = None,
+        diagnose: Diagnose | None = None,
+        where_to_look: str = "",
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.expected = expected
+        self.tolerance = tolerance
+        self.diagnose = diagnose
+        self.where_to_look = where_to_look
+
+    def expected_values(self, namespace: Mapping[str, Any]) -> dict[str, Any]:
+        expected = self.expected(namespace) if callable(self.expected) else self.expected
+        if len(self.variables) == 1 and not (
+            isinstance(expected, dict) and set(expected) == set(self.variables)
+        ):
+            expected = {self.variables[0]: expected}
+        return expected
+
+    def verify(self, answers: dict[str, Any], namespace: Mapping[str, Any]) -> None:
+        expected = self.expected_values(namespace)
+        for name in self.variables:
+            answer, want = answers[name], expected[name]
+            if same_value(answer, want, self.tolerance):
+                continue
+            specific = self.diagnose(name, answer, want, namespace) if self.diagnose else None
+            message = specific or _type_hint(answer, want) or f"`{name}` = {answer!r} is not right."
+            if not specific and self.where_to_look:
+                message += f" {self.where_to_look}"
+            raise Incorrect(message)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One test case of a :class:`FunctionExercise`: ``fn(*args, **kwargs)`` should give ``expected``."""
+
+    args: tuple = ()
+    expected: Any = None
+    kwargs: dict = field(default_factory=dict)
+    note: str = ""
+
+
+class FunctionExercise(Exercise):
+    """The learner writes a function (the one name in ``variables``); it is run on ``cases``.
+
+    Arguments are deep-copied before each call and compared afterwards: a
+    function that changes its arguments is told so. ``None`` where a value
+    was expected is reported as a forgotten ``return``.
+    """
+
+    kind = "function"
+
+    def __init__(self, *, cases: list[Case], tolerance: float | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        if len(self.variables) != 1:
+            raise ValueError("A FunctionExercise reads exactly one function.")
+        self.cases = list(cases)
+        self.tolerance = tolerance
+
+    def verify(self, answers: dict[str, Any], namespace: Mapping[str, Any]) -> str:
+        name = self.variables[0]
+        fn = answers[name]
+        if not callable(fn):
+            raise Incorrect(f"`{name}` should be a function (def {name}(...): ...), not {type(fn).__name__}.")
+        for case in self.cases:
+            args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
+            result = self.call_learner(fn, *args, **kwargs)
+            call = _call_text(name, case.args, case.kwargs)
+            if args != case.args or kwargs != case.kwargs:
+                raise Incorrect(f"{call} changed its argument(s); a check function should only read them.")
+            if result is None and case.expected is not None:
+                raise Incorrect(f"{call} returned None. Did you forget `return`?")
+            if not same_value(result, case.expected, self.tolerance):
+                note = f" {case.note}" if case.note else ""
+                raise Incorrect(f"{call} returned {result!r}; it should return {case.expected!r}.{note}")
+        return f"It passed all {len(self.cases)} test cases."
+
+
+def _call_text(name: str, args: tuple, kwargs: dict) -> str:
+    parts = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in kwargs.items()]
+    text = f"{name}({', '.join(parts)})"
+    return text if len(text) <= 120 else f"{text[:110]}…)"
+
+
+class HttpTask(Exercise):
+    """The learner drives the demo site (usually with their own ``site.client()``).
+
+    ``inspect(answers, site, namespace)`` looks at the learner's session, its
+    jar and the server's state; it raises :class:`Incorrect` with a specific
+    message, or returns a sentence for the success message.
+    """
+
+    kind = "http"
+
+    def __init__(
+        self, *, inspect: Callable[[dict[str, Any], Any, Mapping[str, Any]], str | None], **kwargs: Any
+    ):
+        super().__init__(**kwargs)
+        self.inspect = inspect
+
+    def verify(self, answers: dict[str, Any], namespace: Mapping[str, Any]) -> str | None:
+        return self.inspect(answers, demo_site_of(namespace), namespace)
+
+
+class Prediction(Exercise):
+    """The learner predicts what will happen; the check runs ``experiment(site)`` and compares.
+
+    ``choices``, if given, are the allowed predictions. ``explain(actual)``
+    (or a fixed sentence) says why the experiment came out as it did: the
+    learning moment when the prediction was wrong.
+    """
+
+    kind = "prediction"
+
+    def __init__(
+        self,
+        *,
+        experiment: Callable[[Any], Any],
+        explain: str | Callable[[Any], str],
+        choices: tuple | list | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.experiment = experiment
+        self.explain = explain
+        self.choices = tuple(choices) if choices is not None else None
+
+    def verify(self, answers: dict[str, Any], namespace: Mapping[str, Any]) -> str:
+        name = self.variables[0]
+        prediction = answers[name]
+        if self.choices is not None and prediction not in self.choices:
+            options = ", ".join(repr(c) for c in self.choices)
+            raise Incorrect(f"`{name}` = {prediction!r} is not one of the choices: {options}.")
+        actual = self.experiment(demo_site_of(namespace))
+        why = self.explain(actual) if callable(self.explain) else self.explain
+        if not same_value(prediction, actual):
+            raise Incorrect(f"You predicted {prediction!r}; the experiment gave {actual!r}. {why}")
+        return f"The experiment gave {actual!r}. {why}"
+
+
+class FixTheView(Exercise):
+    """The learner writes Django views; the check serves them from the running site and drives them.
+
+    ``routes(answers)`` maps paths under the slot (``""``, ``"home/"``) to the
+    learner's views (default: the first variable at ``""``).
+    ``drive(client, slot_prefix, site)`` sends requests with a fresh client
+    and raises :class:`Incorrect` when a response is wrong.
+    """
+
+    kind = "view"
+
+    def __init__(
+        self,
+        *,
+        drive: Callable[[Any, str, Any], str | None],
+        routes: Callable[[dict[str, Any]], dict[str, Callable]] | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.drive = drive
+        self.routes = routes or (lambda answers: {"": answers[self.variables[0]]})
+
+    def verify(self, answers: dict[str, Any], namespace: Mapping[str, Any]) -> str | None:
+        from demo_site.exercise_slots import plugged
+
+        for name in self.variables:
+            if not callable(answers[name]):
+                raise Incorrect(f"`{name}` should be a function, not {type(answers[name]).__name__}.")
+        try:
+            routes = self.routes(answers)
+        except Exception as exc:  # e.g. the learner's decorator raised when applied
+            raise LearnerError(exc) from exc
+        site = demo_site_of(namespace)
+        with plugged(routes) as slot, site.client() as client:
+            try:
+                result = self.drive(client, slot.prefix, site)
+            except Incorrect:
+                _raise_view_error(slot.errors)
+                raise
+            _raise_view_error(slot.errors)
+        return result
+
+
+def _raise_view_error(errors: list[BaseException]) -> None:
+    """Report the first exception the learner's view raised while being driven."""
+    if not errors:
+        return
+    error = errors[0]
+    if isinstance(error, ValueError) and "didn't return an HttpResponse" in str(error):
+        raise Incorrect(
+            "Your view returned None for one of the requests, so Django answered 500. "
+            "Every path through a view must return a response (is an `else:` or a `return` missing?)."
+        )
+    raise LearnerError(error)
+
+
+__all__ = [
+    "Case",
+    "FixTheView",
+    "FunctionExercise",
+    "HttpTask",
+    "Incorrect",
+    "NotAttempted",
+    "Prediction",
+    "ValueExercise",
+    "demo_site_of",
+]

@@ -1,0 +1,93 @@
+"""How exercise results look: a coloured box in JupyterLab, one clear line of text elsewhere."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from course_helpers.display import Display
+
+if TYPE_CHECKING:
+    from course_helpers.exercises.core import Outcome
+
+_STYLE = {
+    # status: (symbol, heading, border colour, background)
+    "correct": ("✓", "Correct", "#2e7d32", "#eef7ee"),
+    "incorrect": ("✗", "Not yet", "#c62828", "#fdeeee"),
+    "not attempted": ("…", "Not attempted", "#757575", "#f5f5f5"),
+    "raised": ("!", "Your code raised an exception", "#ef6c00", "#fff4e5"),
+    "uncheckable": ("?", "Could not check", "#6a1b9a", "#f6effa"),
+}
+
+
+def _box(colour: str, background: str, body: str) -> str:
+    return (
+        f"<div style='border-left:4px solid {colour};background:{background};"
+        f"padding:.5em 1em;margin:.25em 0'>{body}</div>"
+    )
+
+
+class OutcomeView(Display):
+    """The display of one :class:`~course_helpers.exercises.core.Outcome`."""
+
+    def __init__(self, outcome: Outcome):
+        self.outcome = outcome
+
+    def text(self) -> str:
+        symbol, heading, _, _ = _STYLE[self.outcome.status]
+        lines = [f"{symbol} {heading} ({self.outcome.exercise}): {self.outcome.message}"]
+        if self.outcome.details:
+            lines.append(self.outcome.details)
+        return "\n".join(lines)
+
+    def html(self) -> str:
+        symbol, heading, colour, background = _STYLE[self.outcome.status]
+        body = f"<b>{symbol} {escape(heading)}</b> <small>({escape(self.outcome.exercise)})</small><br/>"
+        body += escape(self.outcome.message)
+        if self.outcome.details:
+            body += f"<pre style='margin:.5em 0 0'>{escape(self.outcome.details)}</pre>"
+        return _box(colour, background, body)
+
+
+class HintView(Display):
+    """One hint, numbered."""
+
+    def __init__(self, label: str, number: int, total: int, text: str):
+        self.label, self.number, self.total, self.hint = label, number, total, text
+
+    def _heading(self) -> str:
+        if not self.number:
+            return f"Hint ({self.label})"
+        more = "" if self.number < self.total else " — the last one; .solution() shows the answer"
+        return f"Hint {self.number} of {self.total} ({self.label}){more}"
+
+    def text(self) -> str:
+        return f"{self._heading()}: {self.hint}"
+
+    def html(self) -> str:
+        return _box("#1565c0", "#eef4fb", f"<b>{escape(self._heading())}</b><br/>{escape(self.hint)}")
+
+
+class SolutionView(Display):
+    """The reference solution: code highlighted, and why it works."""
+
+    def __init__(self, label: str, code: str, why: str):
+        self.label, self.code, self.why = label, code, why
+
+    def text(self) -> str:
+        return f"Solution ({self.label}):\n{self.code}\n\nWhy: {self.why}"
+
+    def html(self) -> str:
+        try:
+            from pygments import highlight
+            from pygments.formatters import HtmlFormatter
+            from pygments.lexers import PythonLexer
+
+            code = highlight(self.code, PythonLexer(), HtmlFormatter(noclasses=True, nowrap=False))
+        except ImportError:  # pragma: no cover - pygments comes with JupyterLab
+            code = f"<pre>{escape(self.code)}</pre>"
+        return _box(
+            "#1565c0",
+            "#eef4fb",
+            f"<b>Solution ({escape(self.label)})</b>{code}<b>Why:</b> {escape(self.why)}",
+        )
