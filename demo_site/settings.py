@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "demo_site.home",
     "demo_site.basics",
+    "demo_site.cookies",
+    "demo_site.signed",
+    "demo_site.cookie_login",
 ]
 
 MIDDLEWARE = [

@@ -8,5 +8,9 @@ from demo_site.home import views as home
 urlpatterns = [
     path("", home.index, name="index"),
     path("", include("demo_site.basics.urls")),
+    path("cookies/", include("demo_site.cookies.urls")),
+    path("signed/", include("demo_site.signed.urls")),
+    # The cookie-login app serves /cookie-login/ (fixed) and /classic/cookie-login/ (vulnerable on purpose).
+    path("", include("demo_site.cookie_login.urls")),
     re_path(r"^exercise/(?P<slot>[\w-]+)/(?P<rest>.*)$", exercise_slots.dispatch, name="exercise_slot"),
 ]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CookiesConfig(AppConfig):
+    """Cookies in Django (lesson 02): every set_cookie parameter, deleting, the test cookie."""
+
+    name = "demo_site.cookies"
+    label = "cookies"
