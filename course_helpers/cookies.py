@@ -71,7 +71,8 @@ def show_cookies(jar_or_session: Any, *, now: float | None = None) -> Table:
         )
     rows.sort(key=lambda r: (r["domain"], r["path"], r["name"]))
     notes = []
-    if any(r["expires"] is not None and r["expires"] <= now for r in rows):
+    from_requests = not isinstance(jar_or_session, Iterable) or isinstance(jar_or_session, CookieJar)
+    if from_requests and any(r["expires"] is not None and r["expires"] <= now for r in rows):
         notes.append(
             "An expired cookie stays in a requests jar (it is no longer sent) until "
             "jar.clear_expired_cookies() runs; a browser drops it."
@@ -174,7 +175,7 @@ class SetCookieExplanation(Display):
         return self.max_age is None and self.expires_at is None
 
     def _view(self) -> Sections:
-        parts: list[tuple[str, Display | str]] = [("raw header value", self.header)]
+        parts: list[tuple[str, Display | str]] = [("raw header value", shorten(self.header, 300))]
         if self.ignored:
             parts.append(("verdict", f"A browser ignores this header entirely: {self.ignored}"))
             return Sections(parts, title="Set-Cookie explained")
@@ -286,6 +287,8 @@ def _apply_attribute(result: SetCookieExplanation, key: str, value: str, now: dt
         if not value:
             return "empty: ignored (the cookie stays host-only)"
         result.domain = value.lstrip(".").lower()
+        if _is_ip(result.domain):
+            return f"an IP address has no subdomains: sent to {result.domain} only"
         return f"sent to {result.domain} and every subdomain of it"
     if key == "path":
         if not value.startswith("/"):
@@ -364,11 +367,11 @@ def _judge(result: SetCookieExplanation, *, host: str, secure_origin: bool, now:
             "Secure over plain http: a browser keeps it only from localhost/127.0.0.1; "
             "requests stores it but never sends it over http."
         )
-    if result.name.startswith("__Host-") and not (
+    if result.name.lower().startswith("__host-") and not (
         result.secure and result.path == "/" and result.domain is None
     ):
         warnings.append("A __Host- cookie needs Secure, Path=/ and no Domain: browsers reject this one.")
-    if result.name.startswith("__Secure-") and not result.secure:
+    if result.name.lower().startswith("__secure-") and not result.secure:
         warnings.append("A __Secure- cookie needs Secure: browsers reject this one.")
 
 
@@ -377,8 +380,12 @@ def _domain_matches(host: str, domain: str) -> bool:
     host, domain = host.lower(), domain.lower()
     if host == domain:
         return True
+    return not _is_ip(host) and host.endswith("." + domain)
+
+
+def _is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host.strip("[]"))
-        return False
     except ValueError:
-        return host.endswith("." + domain)
+        return False
+    return True

@@ -182,6 +182,8 @@ def explain_signed_value(
     except signing.BadSignature as exc:
         result.verdict = "tampered"
         result.detail = f"Django says: {exc}"
+        if cookie is None and result.kind.startswith("TimestampSigner"):
+            result.detail += " (If it came from set_signed_cookie(), pass cookie='<its name>'.)"
         for other in alternatives:
             if other == result.salt_used:
                 continue
