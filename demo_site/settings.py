@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "demo_site.home",
+    "demo_site.accounts",
     "demo_site.basics",
     "demo_site.cookies",
     "demo_site.signed",
@@ -110,7 +111,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/accounts/whoami/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Sessions and cookies: Django's defaults, spelled out so a lesson can point at
 # them. The secure-by-default choices that differ from Django's are marked.

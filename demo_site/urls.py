@@ -7,6 +7,7 @@ from demo_site.home import views as home
 
 urlpatterns = [
     path("", home.index, name="index"),
+    path("accounts/", include("demo_site.accounts.urls")),
     path("", include("demo_site.basics.urls")),
     path("cookies/", include("demo_site.cookies.urls")),
     path("signed/", include("demo_site.signed.urls")),
