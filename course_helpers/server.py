@@ -52,7 +52,7 @@ _atexit_registered = False
 _active_overrides: tuple[dict[str, Any], Any] | None = None  # (overrides, override_settings)
 
 
-def _setup_django() -> None:
+def setup_django() -> None:
     """Configure Django for the demo site, once per process."""
     wanted = "demo_site.settings"
     current = os.environ.get("DJANGO_SETTINGS_MODULE")
@@ -492,7 +492,7 @@ def start_demo_site(name: str = "demo", *, port: int = 0, **settings_overrides: 
             )
     if not isinstance(port, int) or not 0 <= port <= 65535:
         raise DemoSiteError(f"port must be a whole number from 0 to 65535, not {port!r}.")
-    _setup_django()
+    setup_django()
     with _registry_lock:
         old = _running.get(name)
         if old is not None:
