@@ -11,10 +11,12 @@ class LogView(Table):
     """The demo site's most recent log entries, as a table."""
 
     @classmethod
-    def latest(cls, last: int = 20) -> LogView:
+    def latest(cls, last: int = 20, *, thread_prefix: str = "") -> LogView:
+        """The last ``last`` entries, only those logged by threads named ``thread_prefix...`` if given."""
         from demo_site import logs
 
-        chosen = logs.entries()[-last:] if last > 0 else []
+        mine = [e for e in logs.entries() if e.thread.startswith(thread_prefix)]
+        chosen = mine[-last:] if last > 0 else []
         return cls(
             ["time (UTC)", "level", "logger", "message"],
             [

@@ -163,7 +163,7 @@ def _validate_overrides(overrides: dict[str, Any]) -> None:
             kinds = (int, float)
         if current is not None and value is not None and not isinstance(value, kinds):
             raise DemoSiteError(
-                f"{name} should be a {type(current).__name__} like {current!r}, "
+                f"{name} should be of type {type(current).__name__}, like {current!r}, "
                 f"not {type(value).__name__} {value!r}."
             )
         if name == "SESSION_ENGINE":
@@ -324,7 +324,8 @@ class DemoSite:
         self._server.set_app(WSGIHandler())
         self._thread = threading.Thread(
             target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            # How often the loop checks for stop(): the worst-case wait of a stop or a re-run.
+            kwargs={"poll_interval": 0.02},
             name=f"demo-site-{self.name}-server",
             daemon=True,
         )
@@ -434,10 +435,10 @@ class DemoSite:
         return self.orm(read_session_rows)
 
     def log(self, last: int = 20):
-        """Return the last log records of the demo site (requests, warnings, errors)."""
+        """Return this site's last log records (request lines, warnings, errors) as a table."""
         from course_helpers.logview import LogView
 
-        return LogView.latest(last)
+        return LogView.latest(last, thread_prefix=f"demo-site-{self.name}-")
 
     def _require_running(self) -> None:
         if self._server is None:
@@ -494,10 +495,11 @@ def start_demo_site(name: str = "demo", *, port: int = 0, **settings_overrides: 
         raise DemoSiteError(f"port must be a whole number from 0 to 65535, not {port!r}.")
     setup_django()
     with _registry_lock:
+        # Validate first: a typo in a re-run cell must not cost the site that was running.
+        _validate_overrides(settings_overrides)
         old = _running.get(name)
         if old is not None:
             old.stop()
-        _validate_overrides(settings_overrides)
         _apply_overrides(settings_overrides, name)
         _prepare_template()
         site = DemoSite(name, settings_overrides)

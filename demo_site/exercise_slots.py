@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 _slots: dict[str, Slot] = {}
 _lock = threading.Lock()
@@ -47,16 +48,26 @@ def plugged(routes: dict[str, Callable]) -> Iterator[Slot]:
             _slots.pop(slot.name, None)
 
 
+@csrf_exempt  # the plugged view decides: CSRF-protected unless it is marked csrf_exempt itself
 def dispatch(request, slot: str, rest: str = ""):
     """A test URL where exercise checks plug in a learner's view (404 when nothing is plugged)."""
     with _lock:
         plugged_slot = _slots.get(slot)
     if plugged_slot is None or rest not in plugged_slot.routes:
         raise Http404("Nothing is plugged in here.")
+    view = plugged_slot.routes[rest]
+    guarded = view if getattr(view, "csrf_exempt", False) else csrf_protect(view)
     try:
-        return plugged_slot.routes[rest](request)
+        response = guarded(request)
     except Http404:
         raise
     except Exception as exc:
         plugged_slot.errors.append(exc)
         raise
+    if response is None:
+        # Django raises this very error once dispatch() returns; raised here, the check can report it.
+        name = getattr(view, "__qualname__", type(view).__name__)
+        error = ValueError(f"The view {name} didn't return an HttpResponse object. It returned None instead.")
+        plugged_slot.errors.append(error)
+        raise error
+    return response

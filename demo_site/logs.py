@@ -19,6 +19,7 @@ class LogEntry:
     level: str
     logger: str
     message: str
+    thread: str = ""
 
 
 _entries: deque[LogEntry] = deque(maxlen=500)
@@ -34,7 +35,7 @@ class MemoryHandler(logging.Handler):
         except Exception:  # a log call must never break a request
             message = str(record.msg)
         with _lock:
-            _entries.append(LogEntry(record.created, record.levelname, record.name, message))
+            _entries.append(LogEntry(record.created, record.levelname, record.name, message, record.threadName or ""))
 
 
 def entries() -> list[LogEntry]:

@@ -15,7 +15,7 @@ import importlib
 import pkgutil
 
 from course_helpers.display import Table
-from course_helpers.exercises import progress as _progress
+from course_helpers.exercises import store
 from course_helpers.exercises.core import Exercise, Lesson, Outcome
 
 
@@ -31,7 +31,7 @@ def lessons() -> list[Lesson]:
 
 def progress() -> Table:
     """Show which exercises of which lessons are solved (kept across kernel restarts)."""
-    solved = _progress.load()
+    solved = store.load()
     rows = []
     for lesson in lessons():
         for exercise in lesson.exercises.values():
@@ -42,14 +42,14 @@ def progress() -> Table:
         ["lesson", "exercise", "title", "status"],
         rows,
         title=f"Progress: {done} of {len(rows)} exercises solved",
-        notes=[f"Kept in {_progress.progress_file()}; reset_progress() starts again."],
+        notes=[f"Kept in {store.progress_file()}; reset_progress() starts again."],
     )
 
 
 def reset_progress(lesson: str | int | None = None) -> str:
     """Forget which exercises are solved: all of them, or those of ``lesson`` (e.g. ``3``)."""
     number = None if lesson is None else f"{int(lesson):02d}"
-    _progress.reset(number)
+    store.reset(number)
     return "Progress reset" + (f" for lesson {number}." if number else " for every lesson.")
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from course_helpers.exercises import progress as _progress
+from course_helpers.exercises import store
 from course_helpers.exercises.view import HintView, OutcomeView, SolutionView
 
 CORRECT = "correct"
@@ -128,7 +128,7 @@ class Exercise:
             del frame, caller
         outcome = self._outcome(namespace)
         if outcome.ok:
-            _progress.record(self.label)
+            store.record(self.label)
         return outcome
 
     def hint(self, n: int | None = None) -> HintView:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from course_helpers.display import shorten
 from course_helpers.exercises.core import Exercise, Incorrect, LearnerError, NotAttempted, Uncheckable
 
 #: ``diagnose(name, answer, expected, namespace)`` returns a specific message for a wrong answer, or None.
@@ -47,7 +48,19 @@ def same_value(answer: Any, expected: Any, tolerance: float | None = None) -> bo
         return math.isclose(answer, expected, rel_tol=0, abs_tol=tolerance)
     if type(answer) is bool or type(expected) is bool:
         return answer is expected
-    return answer == expected
+    try:
+        return bool(answer == expected)
+    except Exception:  # an answer that cannot even be compared is not the answer (not a course bug)
+        return False
+
+
+def _shown(value: Any, limit: int = 200) -> str:
+    """``repr(value)`` for a message, shortened when long (a whole HTML page is not a useful message)."""
+    try:
+        text = repr(value)
+    except Exception:
+        text = f"<{type(value).__name__} object>"
+    return shorten(text, limit)
 
 
 def _type_hint(answer: Any, expected: Any) -> str | None:
@@ -107,7 +120,7 @@ class ValueExercise(Exercise):
             if same_value(answer, want, self.tolerance):
                 continue
             specific = self.diagnose(name, answer, want, namespace) if self.diagnose else None
-            message = specific or _type_hint(answer, want) or f"`{name}` = {answer!r} is not right."
+            message = specific or _type_hint(answer, want) or f"`{name}` = {_shown(answer)} is not right."
             if not specific and self.where_to_look:
                 message += f" {self.where_to_look}"
             raise Incorrect(message)
@@ -155,7 +168,9 @@ class FunctionExercise(Exercise):
                 raise Incorrect(f"{call} returned None. Did you forget `return`?")
             if not same_value(result, case.expected, self.tolerance):
                 note = f" {case.note}" if case.note else ""
-                raise Incorrect(f"{call} returned {result!r}; it should return {case.expected!r}.{note}")
+                raise Incorrect(
+                    f"{call} returned {_shown(result)}; it should return {case.expected!r}.{note}"
+                )
         return f"It passed all {len(self.cases)} test cases."
 
 
@@ -211,9 +226,9 @@ class Prediction(Exercise):
     def verify(self, answers: dict[str, Any], namespace: Mapping[str, Any]) -> str:
         name = self.variables[0]
         prediction = answers[name]
-        if self.choices is not None and prediction not in self.choices:
+        if self.choices is not None and not any(same_value(prediction, c) for c in self.choices):
             options = ", ".join(repr(c) for c in self.choices)
-            raise Incorrect(f"`{name}` = {prediction!r} is not one of the choices: {options}.")
+            raise Incorrect(f"`{name}` = {_shown(prediction)} is not one of the choices: {options}.")
         actual = self.experiment(demo_site_of(namespace))
         why = self.explain(actual) if callable(self.explain) else self.explain
         if not same_value(prediction, actual):

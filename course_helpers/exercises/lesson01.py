@@ -1,0 +1,334 @@
+"""Exercises of lesson 01 · HTTP forgets."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import requests
+
+from course_helpers.exercises.core import Incorrect, Lesson, WrongAnswer
+from course_helpers.exercises.kinds import HttpTask, Prediction, ValueExercise, demo_site_of
+
+LESSON = Lesson("01", "HTTP forgets")
+
+_COUNT = re.compile(r"visited this page (\d+) time")
+
+
+def _count_in(text: str) -> int | None:
+    """The visit count a counter page reports, or ``None`` if the text is not a counter page."""
+    match = _COUNT.search(text)
+    return int(match.group(1)) if match else None
+
+
+# -- q1: send a Cookie header by hand ---------------------------------------------------
+
+
+def _request_head(sent: bytes) -> tuple[str, list[tuple[str, str]]]:
+    lines = sent.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+    headers = [(k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in lines[1:])]
+    return lines[0], headers
+
+
+def _inspect_counter_42(answers: dict[str, Any], site: Any, namespace: Any) -> str:
+    from course_helpers.exchange import RawReply
+
+    reply = answers["counter_reply"]
+    if not isinstance(reply, RawReply):
+        kind = type(reply).__name__
+        raise Incorrect(
+            f"`counter_reply` is a {kind}; make it with raw_http(site, '...') so the check can read "
+            "the exact bytes you sent and received."
+        )
+    request_line, headers = _request_head(reply.sent)
+    parts = request_line.split(" ")
+    if len(parts) < 2 or parts[0] != "GET" or parts[1].split("?")[0] != "/counter/":
+        raise Incorrect(
+            f"Your request line was {request_line!r}; the counter page is reached with GET /counter/ HTTP/1.1."
+        )
+    cookies = [v for k, v in headers if k.lower() == "cookie"]
+    if not cookies:
+        if any(k.lower() == "set-cookie" for k, _ in headers):
+            raise Incorrect(
+                "You sent a Set-Cookie header. Set-Cookie is what a *server* sends; a client sends the "
+                "cookie back in a header named Cookie."
+            )
+        raise Incorrect(
+            "Your request had no Cookie header, so the server started counting from nothing. "
+            "Add a line Cookie: name=value under the Host line."
+        )
+    if reply.status != 200:
+        raise Incorrect(
+            f"The server answered {reply.status}, not 200. Check the request line and the Host header "
+            "(Host: 127.0.0.1)."
+        )
+    count = _count_in(reply.body.decode("utf-8", "replace"))
+    if count == 42:
+        return f"You sent Cookie: {cookies[0]} and the page says 42."
+    if count == 43:
+        raise Incorrect(
+            f"The page says 43: the server read your Cookie ({cookies[0]}), added one for this visit, and "
+            "answered 43. Send the count *before* this visit."
+        )
+    if count == 1:
+        raise Incorrect(
+            f"The page says 1: the server found no usable cookie named visits in Cookie: {cookies[0]}. "
+            "A Cookie header holds name=value pairs (visits=...), separated by '; '."
+        )
+    raise Incorrect(
+        f"The page says {count}: the server read {None if count is None else count - 1} from your cookie "
+        "and added one. Which number makes it say 42?"
+    )
+
+
+q1 = LESSON.add(
+    "q1",
+    HttpTask(
+        title="Be remembered by hand",
+        variables=["counter_reply"],
+        inspect=_inspect_counter_42,
+        hints=[
+            "Start from the raw_http request above and add one header line to it.",
+            "The line is Cookie: visits=N. The server adds one to N for this visit.",
+            "counter_reply = raw_http(site, 'GET /counter/ HTTP/1.1\\nHost: 127.0.0.1\\nCookie: visits=41\\n')",
+        ],
+        solution="""
+            counter_reply = raw_http(
+                site,
+                "GET /counter/ HTTP/1.1\\n"
+                "Host: 127.0.0.1\\n"
+                "Cookie: visits=41\\n"
+                "Connection: close\\n",
+            )
+        """,
+        why="The server read visits=41 from your Cookie header, added one and answered 42: it 'remembers' "
+        "41 visits that never happened, because a plain cookie is whatever the client says it is.",
+        wrong_answers=[
+            WrongAnswer(
+                "counter_reply = raw_http(site, 'GET /counter/ HTTP/1.1\\nHost: 127.0.0.1\\nCookie: visits=42\\n')",
+                "added one for this visit",
+            ),
+            WrongAnswer(
+                "counter_reply = raw_http(site, 'GET /counter/ HTTP/1.1\\nHost: 127.0.0.1\\nSet-Cookie: visits=41\\n')",
+                "Set-Cookie is what a *server* sends",
+            ),
+            WrongAnswer(
+                "counter_reply = raw_http(site, 'GET /counter/ HTTP/1.1\\nHost: 127.0.0.1\\nCookie: visits:41\\n')",
+                "no usable cookie named visits",
+            ),
+            WrongAnswer(
+                "counter_reply = raw_http(site, 'GET /counter/ HTTP/1.1\\nHost: 127.0.0.1\\n')",
+                "no Cookie header",
+            ),
+            WrongAnswer(
+                "import requests\ncounter_reply = requests.get(site.url + '/counter/', headers={'Cookie': 'visits=41'})",
+                "make it with raw_http",
+            ),
+        ],
+    ),
+)
+
+
+# -- q2: which requests carry a Path=/shop/ cookie ---------------------------------------
+
+#: The paths the learner chooses from.
+SHOP_CANDIDATES = ("/", "/echo/", "/shop/", "/shop/fruit/", "/shopping/")
+
+
+def _paths_that_get_the_shop_cookie(namespace: Any) -> set[str]:
+    """Visit /shop/ with a fresh client, then each candidate: which requests carried shop_visits?"""
+    site = demo_site_of(namespace)
+    with site.client() as client:
+        client.get("/shop/")
+        carried = set()
+        for path in SHOP_CANDIDATES:
+            sent = client.get(path).request.headers.get("Cookie", "")
+            if "shop_visits=" in sent:
+                carried.add(path)
+    return carried
+
+
+def _diagnose_shop(name: str, answer: Any, expected: Any, namespace: Any) -> str | None:
+    if not isinstance(answer, (set, frozenset, list, tuple)) or not all(isinstance(p, str) for p in answer):
+        return f"`{name}` should be a set of paths such as {{'/shop/'}}, not {answer!r}."
+    chosen = set(answer)
+    unknown = sorted(chosen - set(SHOP_CANDIDATES))
+    if unknown:
+        return f"{unknown[0]!r} is not one of the candidates: choose among {', '.join(SHOP_CANDIDATES)}."
+    if chosen == expected:
+        return f"Right paths, but written as a {type(answer).__name__}: write them as a set, with {{ }}."
+    if "/shopping/" in chosen:
+        return (
+            "/shopping/ starts with the letters '/shop' but not with the path '/shop/': a Path matches "
+            "whole path segments, so the jar keeps the cookie away from /shopping/."
+        )
+    if chosen & {"/", "/echo/"}:
+        return (
+            "Path=/shop/ keeps the cookie away from pages outside /shop/, such as / and /echo/: "
+            "the jar sends it only when the request's path starts with /shop/."
+        )
+    if "/shop/" not in chosen:
+        return "The page that set the cookie, /shop/, is itself under Path=/shop/: it gets the cookie back."
+    if "/shop/fruit/" not in chosen:
+        return (
+            "/shop/fruit/ lies under /shop/: a Path covers every page below it, so the cookie goes there too."
+        )
+    return None
+
+
+q2 = LESSON.add(
+    "q2",
+    ValueExercise(
+        title="Which pages get the shop's cookie?",
+        variables=["gets_shop_cookie"],
+        expected=_paths_that_get_the_shop_cookie,
+        diagnose=_diagnose_shop,
+        where_to_look="Look at the Path column of show_cookies(shopper) above.",
+        hints=[
+            "The cookie says Path=/shop/. Which of the candidate paths begin with the path /shop/?",
+            "A Path covers its own page and everything below it, whole segments only: "
+            "/shop/ matches /shop/ and /shop/anything, not /shopping/.",
+        ],
+        solution='gets_shop_cookie = {"/shop/", "/shop/fruit/"}',
+        why="A cookie with Path=/shop/ is sent with every request whose path is /shop/ or lies below it, "
+        "and with no other: the check visited each candidate with a fresh client and watched the Cookie header.",
+        wrong_answers=[
+            WrongAnswer('gets_shop_cookie = {"/shop/", "/shop/fruit/", "/shopping/"}', "whole path segments"),
+            WrongAnswer('gets_shop_cookie = {"/shop/"}', "covers every page below it"),
+            WrongAnswer(
+                'gets_shop_cookie = {"/", "/echo/", "/shop/", "/shop/fruit/"}', "away from pages outside"
+            ),
+            WrongAnswer('gets_shop_cookie = ["/shop/", "/shop/fruit/"]', "write them as a set"),
+        ],
+    ),
+)
+
+
+# -- q3: a copied session key -----------------------------------------------------------
+
+
+def _copied_session_key(site: Any) -> int | None:
+    with site.client() as first:
+        for _ in range(3):
+            first.get("/session/counter/")
+        key = first.cookies["sessionid"]
+    reply = requests.get(site.url + "/session/counter/", headers={"Cookie": f"sessionid={key}"}, timeout=10)
+    return _count_in(reply.text)
+
+
+q3 = LESSON.add(
+    "q3",
+    Prediction(
+        title="Predict: a borrowed session key",
+        variables=["borrowed_count"],
+        choices=(1, 3, 4),
+        experiment=_copied_session_key,
+        explain="The server finds a session by its key and nothing else: any client that sends "
+        "sessionid=<key> continues that session, here with a fourth visit. That is why a session key "
+        "must stay secret (lesson 11 steals one).",
+        hints=[
+            "What does the server use to find a session row: the client, its address, or the key?",
+            "Only the key. The new client sends the first client's key, so the server loads the row "
+            "that already counts 3 visits, and this visit is one more.",
+        ],
+        solution="borrowed_count = 4",
+        why="A session belongs to whoever holds its key.",
+        wrong_answers=[
+            WrongAnswer("borrowed_count = 1", "the experiment gave 4"),
+            WrongAnswer("borrowed_count = 3", "the experiment gave 4"),
+            WrongAnswer("borrowed_count = '4'", "not one of the choices"),
+        ],
+    ),
+)
+
+
+# -- q4: a client that refuses cookies ----------------------------------------------------
+
+
+def _inspect_refuser(answers: dict[str, Any], site: Any, namespace: Any) -> str:
+    from course_helpers.trace import Trace
+
+    client = answers["refuser"]
+    if not isinstance(getattr(client, "trace", None), Trace):
+        raise Incorrect(
+            f"`refuser` is a {type(client).__name__}; make it with site.client(), so that the check can "
+            "see every request it sent and every cookie it was given."
+        )
+    visits = [ex for ex in client.trace if ex.path.split("?")[0] == "/session/counter/"]
+    if len(visits) < 3:
+        elsewhere = sorted({ex.path for ex in client.trace} - {"/session/counter/"})
+        also = f" (it went to {', '.join(elsewhere)} instead)" if elsewhere else ""
+        why = " /counter/ keeps its count in a cookie, not in a session." if "/counter/" in elsewhere else ""
+        raise Incorrect(
+            f"`refuser` visited /session/counter/ {len(visits)} time(s){also}; visit it 3 times.{why}"
+        )
+    for n, ex in enumerate(visits, 1):
+        if ex.cookie_sent and "sessionid=" in ex.cookie_sent:
+            raise Incorrect(
+                f"On visit {n}, `refuser` sent the sessionid cookie back (Cookie: {ex.cookie_sent[:20]}…): "
+                "it accepted the cookie. Refuse it: empty the jar after every request, or give the jar "
+                "a policy that accepts no cookie at all."
+            )
+    keys = []
+    for ex in visits:
+        for header in ex.set_cookies:
+            if header.startswith("sessionid="):
+                keys.append(header.split(";")[0].split("=", 1)[1])
+    rows = site.sessions()
+    found = [rows.get(key) for key in keys]
+    orphans = [row for row in found if row is not None and row.data == {"visits": 1}]
+    if len(orphans) < len(visits):
+        raise Incorrect(
+            "The site's session table does not hold a row for each of your visits: was `refuser` made "
+            "before the demo site was last restarted? Run your cell again, then this one."
+        )
+    return (
+        f"{len(visits)} visits, {len(orphans)} new rows, each holding {{'visits': 1}}: orphans that no "
+        "client will ever send a key for."
+    )
+
+
+q4 = LESSON.add(
+    "q4",
+    HttpTask(
+        title="Refuse the cookies",
+        variables=["refuser"],
+        inspect=_inspect_refuser,
+        hints=[
+            "Make refuser = site.client() and visit /session/counter/ with it three times, "
+            "making sure no request carries a sessionid back.",
+            "The simplest refusal: refuser.cookies.clear() after every request.",
+            "What a browser with cookies disabled does: a cookie policy that accepts nothing, "
+            "refuser.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[])).",
+        ],
+        solution="""
+            from http.cookiejar import DefaultCookiePolicy
+
+            refuser = site.client()
+            refuser.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))  # accept no cookie from anyone
+            for _ in range(3):
+                refuser.get("/session/counter/")
+        """,
+        why="Without the cookie, the server cannot find the session it just made, so it makes a new one "
+        "on every visit: the count never passes 1 and the table fills with orphan rows.",
+        wrong_answers=[
+            WrongAnswer(
+                "refuser = site.client()\nfor _ in range(3):\n    refuser.get('/session/counter/')",
+                "sent the sessionid cookie back",
+            ),
+            WrongAnswer(
+                "refuser = site.client()\nfor _ in range(2):\n    refuser.get('/session/counter/')\n"
+                "    refuser.cookies.clear()",
+                "visited /session/counter/ 2 time(s)",
+            ),
+            WrongAnswer(
+                "refuser = site.client()\nfor _ in range(3):\n    refuser.get('/counter/')\n    refuser.cookies.clear()",
+                "not in a session",
+            ),
+            WrongAnswer(
+                "import requests\nrefuser = requests.Session()\nrefuser.get(site.url + '/session/counter/')",
+                "make it with site.client()",
+            ),
+        ],
+    ),
+)
