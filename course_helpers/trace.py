@@ -39,7 +39,8 @@ class Exchange:
     def from_response(cls, response: requests.Response) -> Exchange:
         """Record ``response`` and the request that produced it."""
         request = response.request
-        request_headers = [("Host", urlsplit(request.url).netloc)]
+        # A Host header set by hand (to play a named site on 127.0.0.1) is what was sent.
+        request_headers = [("Host", request.headers.get("Host") or urlsplit(request.url).netloc)]
         request_headers += [(k, v) for k, v in request.headers.items() if k.lower() != "host"]
         return cls(
             method=request.method or "GET",

@@ -46,13 +46,15 @@ def _inspect_remember(answers: dict[str, Any], site: Any, namespace: Any) -> str
             "Your `remember` cookie is a session cookie (no Max-Age, no Expires): a browser forgets it "
             "when it closes. Add max_age, in seconds."
         )
-    lifetime = cookie.expires - time.time()
+    lifetime = cookie.expires - int(time.time())  # the jar counts from a whole second, too
     if abs(lifetime - THIRTY_DAYS) > 120:
         if lifetime <= 0:
             raise Incorrect("Your `remember` cookie has already expired; give it a positive max_age.")
         lasts = describe_age(lifetime).removeprefix("in ")
+        if not lasts.endswith(("second", "seconds")):
+            lasts += f" ({lifetime:.0f} s)"
         extra = " max_age counts seconds, so 30 days is 30 * 24 * 3600." if lifetime < THIRTY_DAYS else ""
-        raise Incorrect(f"Your `remember` cookie lasts {lasts} ({lifetime:.0f} s), not 30 days.{extra}")
+        raise Incorrect(f"Your `remember` cookie lasts {lasts}, not 30 days.{extra}")
     if not cookie.has_nonstandard_attr("HttpOnly"):
         raise Incorrect(
             "Your cookie lasts 30 days but is not HttpOnly: any script on the page could read it. "
@@ -114,7 +116,9 @@ q1 = LESSON.add(
 def _drive_shop(client: Any, prefix: str, site: Any) -> str:
     response = client.get(prefix)
     if response.status_code != 200:
-        raise Incorrect(f"Your view answered {response.status_code}; it should answer 200 and set the cookie.")
+        raise Incorrect(
+            f"Your view answered {response.status_code}; it should answer 200 and set the cookie."
+        )
     headers = _set_cookie_headers(response, "cart")
     if not headers:
         raise Incorrect(
@@ -242,8 +246,8 @@ def _drive_forget(client: Any, prefix: str, site: Any) -> str:
     parsed = explain_set_cookie(headers[-1])
     if not parsed.deletes:
         raise Incorrect(
-            f"Your view sent {headers[-1]!r}: that overwrites the cookie (now {left[0].value!r}) instead of "
-            "deleting it. delete_cookie() sends Max-Age=0 and an expiry in 1970."
+            f"Your view sent {headers[-1]!r}: that overwrites the cookie with a new value instead of "
+            "deleting it, and the client keeps it. delete_cookie() sends Max-Age=0 and an expiry in 1970."
         )
     raise Incorrect(
         f"Your delete_cookie wrote Path={parsed.path} but the cart cookie lives at Path={SHOP}: "
@@ -322,7 +326,7 @@ q4 = LESSON.add(
         variables=["prediction"],
         choices=("chocolate chip", '"chocolate chip"', "chocolate", "chocolate%20chip"),
         experiment=_round_trip,
-        explain="Django sent flavour=\"chocolate chip\" (a space needs quotes); the jar kept the quotes and sent "
+        explain='Django sent flavour="chocolate chip" (a space needs quotes); the jar kept the quotes and sent '
         "them back; Django's cookie parser removed them, so the view reads the value it set.",
         hints=[
             "Look at the table above: which column is request.COOKIES?",
