@@ -13,8 +13,6 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator
 
-import time_machine
-
 
 @contextlib.contextmanager
 def travel(delta: dt.timedelta | float) -> Iterator[dt.datetime]:
@@ -26,6 +24,10 @@ def travel(delta: dt.timedelta | float) -> Iterator[dt.datetime]:
         raise TypeError(f"travel() takes a timedelta or a number of seconds, not {delta!r}.")
     if not isinstance(delta, dt.timedelta):
         delta = dt.timedelta(seconds=delta)
+    # Imported here, not at the top: time-machine imports pytest, a quarter of a
+    # second that a lesson which never travels should not pay.
+    import time_machine
+
     destination = dt.datetime.now(dt.timezone.utc) + delta
     with time_machine.travel(destination, tick=True):
         yield destination
