@@ -43,7 +43,7 @@ BOOTS = 20
 REQUESTS = 200
 WARMUP = 20
 #: The kernel-like subprocess is stopped if it takes longer than this (seconds).
-CHILD_TIMEOUT = 120
+CHILD_TIMEOUT = 300
 
 
 @dataclass
@@ -55,6 +55,8 @@ class Metric:
     samples_ms: list[float]
     target_ms: float | None = None
     note: str = ""
+    #: What the samples measure: "ms" (the default), "s", "x" (a ratio) or "" (a count).
+    unit: str = "ms"
 
     @property
     def median_ms(self) -> float:
@@ -81,6 +83,7 @@ class Metric:
             "target_ms": self.target_ms,
             "passed": self.passed,
             "note": self.note,
+            "unit": self.unit,
         }
 
 
@@ -242,15 +245,107 @@ def measure_session_write(bench: Bench) -> list[Metric]:
     ]
 
 
+#: Hostile requests sent by the long fuzzing run (the bounded run in make test sends a few hundred).
+FUZZ_REQUESTS = 5000
+
+
+def measure_fuzzing(bench: Bench) -> list[Metric]:
+    """The long fuzzing run: FUZZ_REQUESTS hostile requests over every URL; failures must be 0."""
+    sys.path.insert(0, str(ROOT))
+    from hypothesis import HealthCheck, given, settings
+
+    from course_helpers import start_demo_site
+    from tests import fuzzing
+
+    failures: list[str] = []
+    sent = 0
+    with start_demo_site("bench-fuzz") as site:
+        paths = fuzzing.site_paths()
+
+        @settings(
+            max_examples=FUZZ_REQUESTS,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(
+            path=fuzzing.st.sampled_from(paths),
+            method=fuzzing.methods,
+            cookies=fuzzing.cookie_headers,
+            authorization=fuzzing.authorization_headers,
+        )
+        def one(path, method, cookies, authorization):
+            nonlocal sent
+            sent += 1
+            failures.extend(fuzzing.problems(path, fuzzing.send(site.port, method, path, cookies, authorization)))
+
+        start = time.perf_counter()
+        one()
+        seconds = time.perf_counter() - start
+    return [
+        Metric("fuzz_requests", "fuzzing: hostile requests sent", [sent], note=f"{len(paths)} URLs", unit=""),
+        Metric(
+            "fuzz_failures",
+            "fuzzing: 5xx or traceback answers",
+            [len(failures)],
+            target_ms=0,
+            note=f"{seconds:.1f} s; " + ("; ".join(failures[:3]) or "none"),
+            unit="",
+        ),
+    ]
+
+
 #: Sections run, in order, in the kernel-like subprocess.
 KERNEL_SECTIONS: list[Callable[[Bench], list[Metric]]] = [
     measure_boot,
     measure_cookie_view,
     measure_session_write,
+    measure_fuzzing,
 ]
 
+
+def _execute_notebook(path: Path | None) -> float:
+    """Seconds to execute a notebook in a fresh kernel (kernel start included); ``None``: an empty one."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4) if path else nbformat.v4.new_notebook()
+    folder = path.parent if path else ROOT / "notebooks"
+    start = time.perf_counter()
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
+    ).execute()
+    return time.perf_counter() - start
+
+
+def measure_notebooks(bench: Bench) -> list[Metric]:
+    """Each lesson's execution time, and the whole course against the kernel-start floor."""
+    lessons = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    with tempfile.TemporaryDirectory(prefix="bench-progress-") as folder:
+        os.environ["COURSE_PROGRESS_FILE"] = str(Path(folder) / "progress.json")
+        times = {path.name: _execute_notebook(path) for path in lessons}
+        floor = [_execute_notebook(None) for _ in lessons]
+    metrics = [
+        Metric(f"notebook_{name[:2]}_s", f"notebook {name}", [seconds], target_ms=10, unit="s")
+        for name, seconds in times.items()
+    ]
+    course, empty = sum(times.values()), sum(floor)
+    metrics += [
+        Metric("course_s", f"whole course ({len(lessons)} notebooks)", [course], unit="s"),
+        Metric("empty_floor_s", f"{len(lessons)} empty notebooks (kernel-start floor)", [empty], unit="s"),
+        Metric(
+            "course_ratio",
+            "whole course / empty-notebook floor",
+            [course / empty],
+            target_ms=2.5,
+            unit="x",
+        ),
+    ]
+    return metrics
+
+
 #: Sections run in this process (for measurements that start processes of their own).
-HOST_SECTIONS: list[Callable[[Bench], list[Metric]]] = []
+HOST_SECTIONS: list[Callable[[Bench], list[Metric]]] = [measure_notebooks]
 
 
 def run_kernel_sections(out_path: str) -> None:
@@ -297,14 +392,23 @@ def _result(metric: dict) -> str:
     return "PASS" if metric["passed"] else "FAIL"
 
 
+def _with_unit(value: float, unit: str) -> str:
+    if unit == "":
+        return f"{value:g}"
+    if unit == "x":
+        return f"{value:.2f} ×"
+    return f"{value:.2f} {unit}"
+
+
 def format_table(sections: list[dict]) -> str:
     header = ("metric", "median", "p90", "n", "target", "result")
     rows = []
     for section in sections:
         for m in section["metrics"]:
-            target = f"≤ {m['target_ms']:g} ms" if m["target_ms"] is not None else "-"
-            p90 = f"{m['p90_ms']:.2f} ms" if m["n"] > 1 else "-"
-            rows.append((m["label"], f"{m['median_ms']:.2f} ms", p90, str(m["n"]), target, _result(m)))
+            unit = m.get("unit", "ms")
+            target = f"≤ {_with_unit(m['target_ms'], unit)}" if m["target_ms"] is not None else "-"
+            p90 = _with_unit(m["p90_ms"], unit) if m["n"] > 1 else "-"
+            rows.append((m["label"], _with_unit(m["median_ms"], unit), p90, str(m["n"]), target, _result(m)))
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
     align = [str.ljust, str.rjust, str.rjust, str.rjust, str.rjust, str.ljust]
 

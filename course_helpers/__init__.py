@@ -13,6 +13,8 @@ from course_helpers.cookies import explain_set_cookie, show_cookies
 from course_helpers.errors import CourseError, DemoSiteError
 from course_helpers.exchange import raw_http, show_exchange
 from course_helpers.exercises import progress, reset_progress
+from course_helpers.logview import latest_problems
+from course_helpers.redirects import browser_destination, open_redirect_payloads, stays_on_site
 from course_helpers.server import (
     DemoSite,
     running_demo_sites,
@@ -26,8 +28,11 @@ __all__ = [
     "CourseError",
     "DemoSite",
     "DemoSiteError",
+    "browser_destination",
     "explain_set_cookie",
     "explain_signed_value",
+    "latest_problems",
+    "open_redirect_payloads",
     "progress",
     "raw_http",
     "reset_progress",
@@ -35,6 +40,7 @@ __all__ = [
     "show_cookies",
     "show_exchange",
     "start_demo_site",
+    "stays_on_site",
     "stop_all_demo_sites",
     "trace",
     "travel",

@@ -31,3 +31,22 @@ class LogView(Table):
             title=f"Demo site log (last {last} entries)",
             empty="(nothing logged)",
         )
+
+
+def latest_problems(last: int = 1) -> list[str]:
+    """The demo site's last ``last`` warnings and errors (a CSRF refusal, a 500), oldest first, one line each.
+
+    Request lines are left out: only what Django logs *while* answering, so
+    the entry is there as soon as the client has its response. For an
+    exception, the line is the message followed by the traceback's last line
+    (``Internal Server Error: /path → ValueError: ...``).
+    """
+    from demo_site import logs
+
+    serious = ("WARNING", "ERROR", "CRITICAL")
+    problems = [e for e in logs.entries() if e.level in serious and e.logger != "django.server"]
+    lines = []
+    for entry in problems[-last:] if last > 0 else []:
+        text = entry.message.strip().splitlines() or [""]
+        lines.append(text[0] if len(text) == 1 else f"{text[0]} → {text[-1].strip()}")
+    return lines
