@@ -82,10 +82,15 @@ def setup_django() -> None:
                 "Django is already configured in this kernel with other settings "
                 f"({configured!r}). Restart the kernel to use the demo site."
             )
-    try:
-        django.setup()
-    except Exception as exc:
-        raise DemoSiteError(f"Django could not start: {exc}") from exc
+    from django.apps import apps
+
+    # Only once: django.setup() again would re-run the logging config, Django's defaults first, and a
+    # server thread logging a request at that moment would print it into a notebook cell.
+    if not apps.ready:
+        try:
+            django.setup()
+        except Exception as exc:
+            raise DemoSiteError(f"Django could not start: {exc}") from exc
     global _atexit_registered
     if not _atexit_registered:
         # Runs before the settings module removes the data directory.

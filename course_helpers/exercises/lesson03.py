@@ -231,6 +231,17 @@ recent_pages = json.loads(data)
 # -- q3 · Make the server say "expired" ------------------------------------------
 
 
+def _server_clock_ahead(reply: requests.Response) -> dt.timedelta | None:
+    """How far the server's clock (its Date header) was ahead of the real time when it answered."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        answered = parsedate_to_datetime(reply.headers["Date"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return answered - dt.datetime.now(_UTC)
+
+
 def _inspect_late_reply(answers: dict[str, Any], site: Any, namespace: Mapping[str, Any]) -> str:
     reply = answers["late_reply"]
     if not isinstance(reply, requests.Response):
@@ -238,18 +249,27 @@ def _inspect_late_reply(answers: dict[str, Any], site: Any, namespace: Mapping[s
             f"`late_reply` should be the response of client.get('/signed/plan/'), not {type(reply).__name__}."
         )
     if not reply.url.split("?")[0].endswith("/signed/plan/"):
-        raise Incorrect(f"`late_reply` is the answer from {reply.url}; ask /signed/plan/, which reads the cookie.")
+        raise Incorrect(
+            f"`late_reply` is the answer from {reply.url}; ask /signed/plan/, which reads the cookie."
+        )
     try:
         verdict = reply.json().get("verdict")
     except ValueError:
         raise Incorrect("`late_reply` is not the JSON answer of /signed/plan/.") from None
     if verdict == "expired":
-        return "The client still sent the cookie (its Max-Age is 30 days), but its signed timestamp was too old."
+        return (
+            "The client still sent the cookie (its Max-Age is 30 days), but its signed timestamp was too old."
+        )
     if verdict == "missing":
+        ahead = _server_clock_ahead(reply)
+        if ahead is not None and ahead > dt.timedelta(days=30):
+            raise Incorrect(
+                f"You travelled about {round(ahead / dt.timedelta(days=1))} days: past the cookie's own Max-Age (30 days), so the "
+                "jar dropped the cookie and sent nothing. Travel more than one day but less than 30."
+            )
         raise Incorrect(
             "The request carried no plan cookie. Choose a plan with the same client first "
-            "(/signed/plan/choose/?plan=free). If you travelled more than 30 days, the jar itself "
-            "dropped the cookie (Max-Age=30 days): travel less far."
+            "(/signed/plan/choose/?plan=free), then ask /signed/plan/ with that client."
         )
     if verdict == "bad signature":
         raise Incorrect(
@@ -301,7 +321,7 @@ q3 = LESSON.add(
             WrongAnswer(
                 "c = site.client()\nc.get('/signed/plan/choose/?plan=free')\n"
                 "with travel(dt.timedelta(days=40)):\n    late_reply = c.get('/signed/plan/')",
-                "dropped the cookie",
+                "past the cookie's own Max-Age",
             ),
         ],
     ),
