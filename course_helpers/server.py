@@ -258,17 +258,73 @@ def _release_overrides() -> None:
         _active_overrides = None
 
 
+_UNSENDABLE = b"Server Error (500): the response had a header that HTTP cannot carry (see site.log()).\n"
+
+
+def _refuse_unsendable_headers(app: Callable) -> Callable:
+    """Turn a response whose headers are not Latin-1 into a clean 500, before any byte is sent.
+
+    HTTP headers are ISO-8859-1. Django lets a view set, say, a cookie value
+    with an emoji; the WSGI server would fail half-way through writing the
+    headers and leave the client with a truncated reply. This wrapper checks
+    the headers first and answers 500 instead, with the reason in the log.
+    """
+
+    def guarded(environ, start_response):
+        refused: list[str] = []
+
+        def checked_start_response(status, headers, exc_info=None):
+            for name, value in headers:
+                try:
+                    f"{name}: {value}".encode("latin-1")
+                except UnicodeEncodeError:
+                    refused.append(name)
+            if refused:
+                safe = [
+                    ("Content-Type", "text/plain; charset=utf-8"),
+                    ("Content-Length", str(len(_UNSENDABLE))),
+                ]
+                return start_response("500 Internal Server Error", safe, exc_info)
+            return start_response(status, headers, exc_info)
+
+        result = app(environ, checked_start_response)
+        if not refused:
+            return result
+        if hasattr(result, "close"):
+            result.close()  # Django's request_finished signal still fires
+        _log.error(
+            "%s %s: the response's %s header is not ISO-8859-1 (Latin-1), so HTTP cannot carry it; "
+            "answered 500 instead",
+            environ.get("REQUEST_METHOD"),
+            environ.get("PATH_INFO"),
+            refused[0],
+        )
+        return [_UNSENDABLE]
+
+    return guarded
+
+
 def _make_server_classes():
     """Build the server and handler classes (Django is imported lazily)."""
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
     from demo_site.routers import current_alias
 
-    class _LogStream:
-        """A stderr for wsgiref that writes to the site's log, never to a cell."""
+    class _ErrorStream:
+        """The stderr wsgiref writes a failed response's traceback to: the site's log, never a cell.
+
+        wsgiref writes here only when a response failed. If the failure came
+        after the status line was sent (a header that is not Latin-1, say), the
+        reply is cut short; the connection is then closed so that a keep-alive
+        client sees the failure at once instead of waiting for the missing bytes.
+        """
+
+        def __init__(self, handler: WSGIRequestHandler):
+            self.handler = handler
 
         def write(self, text: str) -> None:
             if text.strip():
+                self.handler.close_connection = True
                 _log.error(text.rstrip())
 
         def flush(self) -> None:
@@ -279,7 +335,7 @@ def _make_server_classes():
         disable_nagle_algorithm = True
 
         def get_stderr(self):
-            return _LogStream()
+            return _ErrorStream(self)
 
     class Server(ThreadedWSGIServer):
         """Django's threaded server that knows its connections and its database."""
@@ -369,7 +425,7 @@ class DemoSite:
                 "Another program may be using that port: pick another, or leave "
                 "port out to get a free one."
             ) from exc
-        self._server.set_app(WSGIHandler())
+        self._server.set_app(_refuse_unsendable_headers(WSGIHandler()))
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             # How often the loop checks for stop(): the worst-case wait of a stop or a re-run.

@@ -525,3 +525,23 @@ def test_the_server_prints_nothing_and_logs_to_site_log(capfd):
     assert any(f'"GET {missing} HTTP/1.1" 404' in m for m in messages)
     assert any('"GET /counter/ HTTP/1.1" 200' in m for m in messages)
     assert missing in log.text()
+
+
+def test_a_header_http_cannot_carry_gives_a_clean_500_not_a_truncated_reply():
+    from django.http import HttpResponse
+
+    from demo_site.exercise_slots import plugged
+
+    def bad_header(request):
+        response = HttpResponse("never sent")
+        response.set_cookie("emoji", "😀")  # Django accepts it; HTTP headers are Latin-1
+        return response
+
+    with start_demo_site("bad-header") as site, plugged({"": bad_header}) as slot, site.client() as client:
+        started = time.monotonic()
+        reply = client.get(slot.prefix, timeout=5)
+        assert time.monotonic() - started < 2, "the client waited for bytes that never came"
+        assert reply.status_code == 500 and "cannot carry" in reply.text
+        assert "emoji" not in client.cookies
+        assert client.get("/counter/").status_code == 200, "the same connection goes on serving"
+        assert any("Set-Cookie header is not ISO-8859-1" in str(row) for row in site.log(20).rows)

@@ -13,6 +13,7 @@ FIRST_LESSON = "notebooks/00_start_here.ipynb"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("jupyter_args", nargs="*", help="more options for jupyter lab, after --")
     args = parser.parse_args()
 
     jupyter = [sys.executable, "-m", "jupyter"]
@@ -43,9 +44,13 @@ def main() -> int:
         command.append("--allow-root")
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
         command.append("--no-browser")
+    command += args.jupyter_args
     print(f"Starting JupyterLab on http://127.0.0.1:{args.port}/lab (the URL with its token follows).")
     print("Open it in your browser; lesson 00 opens first. Stop with Ctrl+C.", flush=True)
-    return subprocess.call(command, cwd=ROOT)
+    sys.stdout.flush()
+    os.chdir(ROOT)
+    # Become JupyterLab (not its parent): Ctrl+C and a terminating signal reach it directly.
+    os.execv(sys.executable, [sys.executable, *command[1:]])
 
 
 if __name__ == "__main__":
