@@ -99,6 +99,17 @@ def test_echo_reports_cookies_and_headers(site):
     assert data["headers"]["Cookie"] == "b=2; a=1"
 
 
+def test_echo_hides_the_session_key(site):
+    # echoing the HttpOnly session key into a page body would hand it to any script on the site
+    client = site.client()
+    client.get("/session/counter/")
+    key = client.cookies["sessionid"]
+    data = client.get("/echo/", headers={"Cookie": f"a=1; sessionid={key}"}).json()
+    assert key not in str(data)
+    assert data["cookies"] == {"a": "1", "sessionid": "(hidden: HttpOnly session key)"}
+    assert data["headers"]["Cookie"] == "a=1; sessionid=(hidden: HttpOnly session key)"
+
+
 @pytest.mark.parametrize("path", ["/counter/", "/session/counter/", "/echo/", "/hello/", "/shop/"])
 def test_state_changing_methods_are_refused(site, path):
     assert requests.post(site.url + path, timeout=10).status_code in (403, 405)

@@ -204,6 +204,35 @@ def test_lab_refuses_bad_input_with_a_400(site, query):
     assert status == 400 and "set-cookie" not in headers and body.strip()
 
 
+@pytest.mark.parametrize("path", ["/cookies/set/", "/cookies/delete/"])
+@pytest.mark.parametrize("name", ["sessionid", "csrftoken"])
+def test_lab_never_plants_or_deletes_the_sites_own_cookies(site, path, name):
+    # a GET any other site can link to must not choose a visitor's session or CSRF token
+    status, headers, body = get(site, f"{path}?name={name}&value=known-to-the-attacker")
+    assert status == 400 and "set-cookie" not in headers and "the site's own cookie" in body
+
+
+def test_a_value_a_header_cannot_carry_is_a_400_not_a_hung_connection(site):
+    for value in ("%F0%9F%98%80", "%C4%80"):  # an emoji, and U+0100 (just past Latin-1)
+        status, headers, body = get(site, f"/cookies/set/?name=k&value={value}")
+        assert status == 400 and "set-cookie" not in headers and "Latin-1" in body
+    status, headers, _ = get(site, "/cookies/set/?name=k&value=caf%C3%A9")  # Latin-1 is escaped: fine
+    assert status == 200 and headers["set-cookie"] == ['k="caf\\351"; Path=/']
+
+
+def test_pages_that_echo_cookies_hide_the_session_key(site):
+    client = site.client()
+    client.get("/cookies/test-cookie/")  # makes a session
+    key = client.cookies["sessionid"]
+    for page in ("/cookies/read/?name=sessionid", "/cookies/shop/cart/"):
+        data = client.get(page).json()
+        assert key not in str(data), page
+        assert data["cookies"]["sessionid"] == "(hidden: HttpOnly session key)"
+        assert data["cookie_header"] == "sessionid=(hidden: HttpOnly session key)"
+    _, _, body = get(site, "/cookies/read/", cookie=f"a=1;sessionid={key}; b=2")
+    assert key not in body and '"cookie_header": "a=1;sessionid=(hidden: HttpOnly session key); b=2"' in body
+
+
 def test_a_newline_in_a_value_is_quoted_not_a_new_header(site):
     status, headers, _ = get(site, "/cookies/set/?name=k&value=a%0D%0AX-Injected:%201")
     assert status == 200 and "x-injected" not in headers

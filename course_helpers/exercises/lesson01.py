@@ -70,7 +70,7 @@ def _inspect_counter_42(answers: dict[str, Any], site: Any, namespace: Any) -> s
             f"The page says 43: the server read your Cookie ({cookies[0]}), added one for this visit, and "
             "answered 43. Send the count *before* this visit."
         )
-    if count == 1:
+    if count == 1 and not re.search(r"(^|;)\s*visits=0+\s*(;|$)", cookies[0]):
         raise Incorrect(
             f"The page says 1: the server found no usable cookie named visits in Cookie: {cookies[0]}. "
             "A Cookie header holds name=value pairs (visits=...), separated by '; '."
@@ -119,6 +119,10 @@ q1 = LESSON.add(
             WrongAnswer(
                 "counter_reply = raw_http(site, 'GET /counter/ HTTP/1.1\\nHost: 127.0.0.1\\n')",
                 "no Cookie header",
+            ),
+            WrongAnswer(
+                "counter_reply = raw_http(site, 'GET /counter/ HTTP/1.1\\nHost: 127.0.0.1\\nCookie: visits=0\\n')",
+                "the server read 0 from your cookie",
             ),
             WrongAnswer(
                 "import requests\ncounter_reply = requests.get(site.url + '/counter/', headers={'Cookie': 'visits=41'})",

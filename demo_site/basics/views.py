@@ -3,13 +3,36 @@
 import re
 import threading
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
 from demo_site.routers import current_alias
 
-#: Headers the echo view reports (what a lesson needs to see; nothing secret).
+#: Headers the echo view reports (what a lesson needs to see; the session key is hidden, see below).
 ECHOED_HEADERS = ("Host", "User-Agent", "Accept", "Cookie", "Referer", "Origin", "Authorization")
+#: What the echo pages show instead of the session cookie's value.
+HIDDEN_SESSION_KEY = "(hidden: HttpOnly session key)"
+
+
+def visible_cookies(request) -> tuple[dict[str, str], str | None]:
+    """``request.COOKIES`` (sorted) and the ``Cookie`` header, with the session cookie's value hidden.
+
+    A page that copies the session key into its body hands it to any script running on
+    the site, which undoes ``HttpOnly``. The cookie's name stays, so a lesson can still
+    see that it arrived.
+    """
+    name = settings.SESSION_COOKIE_NAME
+    cookies = {k: HIDDEN_SESSION_KEY if k == name else v for k, v in sorted(request.COOKIES.items())}
+    header = request.headers.get("Cookie")
+    if header is not None:
+        parts = header.split(";")
+        for i, part in enumerate(parts):
+            key, sep, _ = part.partition("=")
+            if sep and key.strip() == name:
+                parts[i] = part[: len(part) - len(part.lstrip())] + f"{name}={HIDDEN_SESSION_KEY}"
+        header = ";".join(parts)
+    return cookies, header
 
 
 def _count_from(raw: str | None) -> int:
@@ -48,13 +71,12 @@ def session_counter(request):
 @require_safe
 def echo(request):
     """Show, as JSON, what the server received: method, path, the cookies it parsed and some headers."""
+    cookies, cookie_header = visible_cookies(request)
+    headers = {h: request.headers[h] for h in ECHOED_HEADERS if h in request.headers}
+    if cookie_header is not None:
+        headers["Cookie"] = cookie_header
     return JsonResponse(
-        {
-            "method": request.method,
-            "path": request.get_full_path(),
-            "cookies": dict(sorted(request.COOKIES.items())),
-            "headers": {h: request.headers[h] for h in ECHOED_HEADERS if h in request.headers},
-        }
+        {"method": request.method, "path": request.get_full_path(), "cookies": cookies, "headers": headers}
     )
 
 

@@ -4,17 +4,22 @@ Each view is small on purpose: the lesson prints a view's source next to the
 ``Set-Cookie`` header it produces. Views that exist to show one attribute set
 exactly that attribute; the others follow the site's secure defaults
 (``HttpOnly`` and ``SameSite=Lax``). No input can make a view answer 500: a
-bad parameter is a 400 with a sentence saying what is wrong.
+bad parameter is a 400 with a sentence saying what is wrong. The lab sets and
+deletes any cookie except the site's own session and CSRF cookies, and the pages
+that echo cookies hide the session key (see ``demo_site.basics.views``).
 """
 
 import datetime as dt
 import re
 import time
 
+from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
+
+from demo_site.basics.views import visible_cookies
 
 #: A cookie name Django can send as it is: an RFC 6265 token, without the characters SimpleCookie refuses.
 COOKIE_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}")
@@ -30,14 +35,24 @@ SHOP_PATH = "/cookies/shop"
 
 
 def _cookies_seen(request, page: str) -> JsonResponse:
-    """The cookies the server received with ``request``, as JSON, for ``page``."""
-    return JsonResponse(
-        {
-            "page": page,
-            "path": request.path,
-            "cookies": dict(sorted(request.COOKIES.items())),
-            "cookie_header": request.headers.get("Cookie"),
-        }
+    """The cookies the server received with ``request``, as JSON, for ``page`` (session key hidden)."""
+    cookies, header = visible_cookies(request)
+    return JsonResponse({"page": page, "path": request.path, "cookies": cookies, "cookie_header": header})
+
+
+def _refuse_site_cookie(name: str, action: str) -> HttpResponseBadRequest | None:
+    """A 400 if ``name`` is the site's own session or CSRF cookie, which the lab never touches.
+
+    The lab answers GET, so a link on any other site could make a visitor's browser call it:
+    planting a ``csrftoken`` the attacker knows would defeat CSRF protection, and planting or
+    deleting ``sessionid`` would choose or end the visitor's session.
+    """
+    if name not in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
+        return None
+    return HttpResponseBadRequest(
+        f"The lab does not {action} {name}: it is the site's own cookie, and a link on another site could "
+        "make your browser call this page. Choose another name.\n",
+        content_type="text/plain",
     )
 
 
@@ -47,14 +62,12 @@ def _cookies_seen(request, page: str) -> JsonResponse:
 @require_safe
 def read(request):
     """Show request.COOKIES as JSON; ?name=k also looks one cookie up with .get() (never a KeyError)."""
-    data = {
-        "cookies": dict(sorted(request.COOKIES.items())),
-        "cookie_header": request.headers.get("Cookie"),
-    }
+    cookies, header = visible_cookies(request)  # the session key is hidden
+    data = {"cookies": cookies, "cookie_header": header}
     name = request.GET.get("name")
     if name is not None:
         data["name"] = name
-        data["value"] = request.COOKIES.get(name)  # None when the cookie is missing, never a KeyError
+        data["value"] = cookies.get(name)  # None when the cookie is missing, never a KeyError
     return JsonResponse(data)
 
 
@@ -222,6 +235,8 @@ def lab(request):
             "Give the cookie a name: ?name=... with letters, digits or !#$%&'*+-.^_`|~ (at most 64).\n",
             content_type="text/plain",
         )
+    if refusal := _refuse_site_cookie(name, "set"):
+        return refusal
     kwargs = {}
     if "max_age" in params:
         raw = params["max_age"]
@@ -258,6 +273,14 @@ def lab(request):
         )
     except ValueError as exc:  # a bad samesite, or a value http.cookies refuses
         return HttpResponseBadRequest(f"Django refused that cookie: {exc}\n", content_type="text/plain")
+    # http.cookies escapes Latin-1 characters (é → \351) but lets others through as they are, and a
+    # header must be Latin-1: the server would fail while sending it, and the client would wait forever.
+    if not response.cookies[name].OutputString().isascii():
+        return HttpResponseBadRequest(
+            "value holds characters a header cannot carry (beyond Latin-1, e.g. an emoji): encode it first, "
+            "for example with urllib.parse.quote.\n",
+            content_type="text/plain",
+        )
     return response
 
 
@@ -267,6 +290,8 @@ def delete(request):
     name = request.GET.get("name", "")
     if not COOKIE_NAME.fullmatch(name):
         return HttpResponseBadRequest("Say which cookie to delete: ?name=...\n", content_type="text/plain")
+    if refusal := _refuse_site_cookie(name, "delete"):
+        return refusal
     domain, path = request.GET.get("domain"), request.GET.get("path", "/")
     if domain is not None and not DOMAIN.fullmatch(domain):
         return HttpResponseBadRequest(f"{domain!r} is not a domain.\n", content_type="text/plain")
