@@ -304,7 +304,7 @@ def _apply_attribute(result: SetCookieExplanation, key: str, value: str, now: dt
     if key == "samesite":
         canonical = {"strict": "Strict", "lax": "Lax", "none": "None"}.get(value.lower())
         if canonical is None:
-            return f"{value!r} is not Strict, Lax or None: ignored (browsers then treat it as Lax)"
+            return f"{value!r} is not Strict, Lax or None: ignored: the browser default applies (Lax in Chrome and Edge, None in Firefox and Safari)"
         result.samesite = canonical
         return {
             "Strict": "never sent with a request that another site starts",
