@@ -276,7 +276,7 @@ def test_samesite_values(raw, canonical):
     assert parsed.warnings == []
     if canonical is None:
         assert _meaning(parsed, "SameSite") == (
-            "'weird' is not Strict, Lax or None: ignored (browsers then treat it as Lax)"
+            "'weird' is not Strict, Lax or None: ignored: the browser default applies (Lax in Chrome and Edge, None in Firefox and Safari)"
         )
 
 
