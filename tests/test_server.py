@@ -545,3 +545,23 @@ def test_a_header_http_cannot_carry_gives_a_clean_500_not_a_truncated_reply():
         assert "emoji" not in client.cookies
         assert client.get("/counter/").status_code == 200, "the same connection goes on serving"
         assert any("Set-Cookie header is not ISO-8859-1" in str(row) for row in site.log(20).rows)
+
+
+def test_another_settings_module_in_the_kernel_is_explained(monkeypatch):
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "somebody_else.settings")
+    with pytest.raises(DemoSiteError, match=r"DJANGO_SETTINGS_MODULE is set to 'somebody_else.settings'"):
+        start_demo_site("other-settings")
+
+
+def test_a_database_that_cannot_be_created_is_explained(tmp_path, monkeypatch):
+    from django.conf import settings
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(settings, "DEMO_SITE_DATA_DIR", str(blocker / "data"))
+    with pytest.raises(DemoSiteError, match=r"Could not create the database of site 'no-db'"):
+        start_demo_site("no-db")
+    monkeypatch.undo()
+    assert "no-db" not in [site.name for site in running_demo_sites()]
+    with start_demo_site("after-no-db") as site:
+        assert site.client().get("/counter/").status_code == 200
