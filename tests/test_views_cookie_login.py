@@ -192,6 +192,23 @@ def test_login_post_without_csrf_token_is_forbidden(site):
     assert latest_problems(1)[0] == "Forbidden (CSRF token missing.): /cookie-login/login/"
 
 
+def test_login_rotates_the_csrf_token_and_a_failed_login_does_not(site):
+    client = site.client()
+    planted = with_token(client)
+    wrong = client.post(
+        LOGIN,
+        data={"username": "alice", "password": "wrong", "csrfmiddlewaretoken": planted},
+        allow_redirects=False,
+    )
+    assert wrong.status_code == 200 and client.cookies["csrftoken"] == planted
+    assert log_in(client).status_code == 302
+    fresh = client.cookies["csrftoken"]
+    assert fresh != planted and len(fresh) == 32
+    # the old token no longer passes the check: logging out with it is refused
+    stale = client.post("/cookie-login/logout/", data={"csrfmiddlewaretoken": planted}, allow_redirects=False)
+    assert stale.status_code == 403 and "login_user" in client.cookies
+
+
 @pytest.mark.parametrize(
     "username, password", [("alice", "wrong"), ("nobody", "x"), ("", ""), ("admin", "classic-2024")]
 )

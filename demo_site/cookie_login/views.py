@@ -6,7 +6,9 @@ Compared with ``demo_site.cookie_login.classic`` (vulnerable on purpose):
   path where it does not call the view;
 * ``?next=`` is followed only when ``url_has_allowed_host_and_scheme`` says it
   stays on this site; anything else falls back to the home page;
-* the login form is a POST protected by Django's CSRF middleware;
+* the login form is a POST protected by Django's CSRF middleware, and a
+  successful login gets a fresh CSRF token (``rotate_token``, as Django's own
+  ``login()`` does), so a token planted or seen before the login is useless after it;
 * the password is checked by Django's ``authenticate()`` against the demo users;
 * the cookie holds the *signed* username, with a ``max_age`` checked when it is
   read, ``HttpOnly`` and ``SameSite=Lax``;
@@ -23,6 +25,7 @@ import functools
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -101,6 +104,8 @@ def login(request):
                 httponly=True,
                 samesite="Lax",
             )
+            # A new CSRF token for the logged-in client, as django.contrib.auth.login() does.
+            rotate_token(request)
             return response
         error = "Please enter a correct username and password."
     return render(request, "cookie_login/login.html", {"next": next_url, "error": error})
