@@ -251,6 +251,27 @@ def _apply_overrides(overrides: dict[str, Any], name: str) -> None:
         _active_overrides = (dict(overrides), changer)
 
 
+def _clear_shared_stores() -> None:
+    """Forget the sessions kept outside the sites' databases (in-memory caches, session files).
+
+    Those stores are per kernel, not per site; once no site runs, the next
+    one must start as fresh as its database does.
+    """
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for alias in settings.CACHES:
+        cache = caches[alias]  # per thread, but every LocMemCache of a LOCATION shares one store
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+    folder = Path(settings.SESSION_FILE_PATH or "")
+    if folder.is_dir() and folder.is_relative_to(settings.DEMO_SITE_DATA_DIR):
+        for file in folder.glob(f"{settings.SESSION_COOKIE_NAME}*"):
+            with contextlib.suppress(OSError):
+                file.unlink()
+
+
 def _release_overrides() -> None:
     global _active_overrides
     if _active_overrides is not None:
@@ -464,6 +485,7 @@ class DemoSite:
                 del _running[self.name]
             if not _running:
                 _release_overrides()
+                _clear_shared_stores()
 
     def _forget_database(self) -> None:
         from django.db import connections
@@ -528,15 +550,24 @@ class DemoSite:
         self._require_running()
         return _in_worker_thread(fn, *args, alias=self._alias, **kwargs)
 
-    def sessions(self):
-        """Return the rows of this site's ``django_session`` table, decoded.
+    def sessions(self, *clients: Any):
+        """Return this site's sessions, decoded, wherever ``SESSION_ENGINE`` keeps them.
 
         The result is a :class:`~course_helpers.sessions.SessionTable`: a
-        list of rows that displays as a table.
+        list of rows that displays as a table. Given clients (``requests``
+        sessions), only their sessions are listed; with the ``signed_cookies``
+        engine, whose server keeps nothing, their cookies are where the
+        sessions are read from.
         """
+        from django.conf import settings
+
         from course_helpers.sessions import read_session_rows
 
-        return self.orm(read_session_rows)
+        if not clients:
+            return self.orm(read_session_rows)
+        name = settings.SESSION_COOKIE_NAME
+        values = [c.value for client in clients for c in getattr(client, "cookies", []) if c.name == name]
+        return self.orm(read_session_rows, values)
 
     def log(self, last: int = 20):
         """Return this site's last log records (request lines, warnings, errors) as a table."""
@@ -612,6 +643,7 @@ def start_demo_site(name: str = "demo", *, port: int = 0, **settings_overrides: 
         except BaseException:
             if not _running:
                 _release_overrides()
+                _clear_shared_stores()
             raise
         _running[name] = site
         return site

@@ -125,7 +125,8 @@ SESSION_COOKIE_SECURE = False  # the demo site speaks plain http on loopback
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
-SESSION_FILE_PATH = str(Path(_DATA_DIR) / "session-files")
+SESSION_FILE_PATH = str(Path(_DATA_DIR) / "session-files")  # the file engine needs it to exist
+os.makedirs(SESSION_FILE_PATH, exist_ok=True)
 
 # The CSRF cookie stays readable by JavaScript on purpose (Django's default):
 # a page's script must be able to send it back in a header.
