@@ -637,6 +637,30 @@ def test_show_exchange_redirect_hop_by_hop(client):
     assert show_exchange(response).html().count("<hr/>") == 1
 
 
+def test_show_exchange_redirect_that_sets_cookies_and_the_trace_draws_it(client):
+    client.get("/accounts/login/")
+    response = client.post(
+        "/accounts/login/?next=/accounts/whoami/",
+        data={"username": "bob", "password": "builder-2024", "csrfmiddlewaretoken": client.cookies["csrftoken"]},
+    )
+    assert [r.status_code for r in response.history] == [302] and response.json()["username"] == "bob"
+    text = show_exchange(response).text()
+    second = text.index("GET /accounts/whoami/ → 200 (hop 2 of 2)")
+    hop1, hop2 = text[:second], text[second:]
+    assert text.startswith("POST /accounts/login/?next=/accounts/whoami/ → 302 (hop 1 of 2)")
+    assert "Location: /accounts/whoami/" in hop1
+    parsed = hop1.split("-- Set-Cookie, parsed --\n")[1].splitlines()[2:]
+    names = [row.split()[0] for row in parsed if row.strip()]
+    assert sorted(names) == ["csrftoken", "sessionid"], "login rotates the CSRF token and cycles the session key"
+    assert f"sessionid={client.cookies['sessionid']}" in hop2, "the next hop sends the new session key"
+    # The cookie set on the 302 is in the jar and in the history, not in the final response's cookies.
+    assert "sessionid" in response.history[0].cookies and "sessionid" not in response.cookies
+    diagram = trace(client).last(2).mermaid()
+    assert "C->>S: POST /accounts/login/?next=/accounts/whoami/" in diagram
+    assert "S-->>C: 302 Found<br/>Location: /accounts/whoami/<br/>Set-Cookie: " in diagram
+    assert diagram.count("C->>S:") == 2
+
+
 @pytest.mark.parametrize("bad", ["http://127.0.0.1/", None, 200])
 def test_show_exchange_type_error(bad):
     with pytest.raises(TypeError, match=r"show_exchange\(\) takes a requests Response, not "):
