@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sys
 from collections.abc import Iterator
+from types import ModuleType
 
 
 @contextlib.contextmanager
@@ -24,10 +26,25 @@ def travel(delta: dt.timedelta | float) -> Iterator[dt.datetime]:
         raise TypeError(f"travel() takes a timedelta or a number of seconds, not {delta!r}.")
     if not isinstance(delta, dt.timedelta):
         delta = dt.timedelta(seconds=delta)
-    # Imported here, not at the top: time-machine imports pytest, a quarter of a
-    # second that a lesson which never travels should not pay.
-    import time_machine
-
+    time_machine = _time_machine()
     destination = dt.datetime.now(dt.timezone.utc) + delta
     with time_machine.travel(destination, tick=True):
         yield destination
+
+
+def _time_machine() -> ModuleType:
+    """Import time-machine, without the pytest it would import for its plugin when it can.
+
+    In a kernel that is a quarter of a second no lesson needs. (Under pytest,
+    pytest is already there and time-machine is imported as usual.)
+    """
+    if "time_machine" in sys.modules or "pytest" in sys.modules:
+        import time_machine
+
+        return time_machine
+    sys.modules["pytest"] = None  # type: ignore[assignment]  # makes "import pytest" fail fast
+    try:
+        import time_machine
+    finally:
+        del sys.modules["pytest"]
+    return time_machine

@@ -232,8 +232,6 @@ def _validate_overrides(overrides: dict[str, Any]) -> None:
 def _apply_overrides(overrides: dict[str, Any], name: str) -> None:
     """Make ``overrides`` the process's settings, or explain why they can't be."""
     global _active_overrides
-    from django.test.utils import override_settings
-
     active = _active_overrides[0] if _active_overrides else {}
     if overrides == active:
         return
@@ -246,6 +244,8 @@ def _apply_overrides(overrides: dict[str, Any], name: str) -> None:
         )
     _release_overrides()
     if overrides:
+        from django.test.utils import override_settings  # imports django.test: only when needed
+
         changer = override_settings(**overrides)
         changer.enable()
         _active_overrides = (dict(overrides), changer)
