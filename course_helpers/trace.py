@@ -129,21 +129,20 @@ class Trace(Display):
         """The trace as mermaid source (``sequenceDiagram``)."""
         lines = ["sequenceDiagram"]
         if self.title:
-            lines.append(f"    title {_mermaid_text(self.title)}")
+            lines.append(f"    title {_mermaid_lines([self.title])}")
         lines += ["    participant C as client", "    participant S as demo site"]
         if not self._exchanges:
             lines.append("    Note over C,S: no requests yet")
         for ex in self._exchanges:
-            request = f"{ex.method} {shorten(ex.path, DIAGRAM_VALUE)}"
+            request = [f"{ex.method} {shorten(ex.path, DIAGRAM_VALUE)}"]
             if ex.cookie_sent:
-                request += f"<br/>Cookie: {shorten(ex.cookie_sent, DIAGRAM_VALUE)}"
-            lines.append(f"    C->>S: {_mermaid_text(request)}")
-            reply = f"{ex.status} {ex.reason}"
+                request.append(f"Cookie: {shorten(ex.cookie_sent, DIAGRAM_VALUE)}")
+            lines.append(f"    C->>S: {_mermaid_lines(request)}")
+            reply = [f"{ex.status} {ex.reason}"]
             if ex.location:
-                reply += f"<br/>Location: {shorten(ex.location, DIAGRAM_VALUE)}"
-            for header in ex.set_cookies:
-                reply += f"<br/>Set-Cookie: {shorten(header, DIAGRAM_VALUE)}"
-            lines.append(f"    S-->>C: {_mermaid_text(reply)}")
+                reply.append(f"Location: {shorten(ex.location, DIAGRAM_VALUE)}")
+            reply += [f"Set-Cookie: {shorten(header, DIAGRAM_VALUE)}" for header in ex.set_cookies]
+            lines.append(f"    S-->>C: {_mermaid_lines(reply)}")
         return "\n".join(lines)
 
     def text(self) -> str:
@@ -187,8 +186,12 @@ def trace(client, *, last: int | None = None, title: str = "") -> Trace:
     return chosen
 
 
-def _mermaid_text(text: str) -> str:
-    """Escape what mermaid would read as syntax in a message (``;``, ``#``, ``<``, ``>``)."""
-    # One pass: escaping '#' first and then ';' would turn '#35;' into '#35#59;'.
+def _mermaid_lines(lines: list[str]) -> str:
+    """One mermaid message of several lines, each escaped so that mermaid reads it as text.
+
+    ``;`` and ``#`` are mermaid syntax, and ``<``/``>`` would let a value
+    (a cookie holding ``<br/>``, say) break the line or inject markup; each
+    becomes an entity code. Only the separators added here are ``<br/>``.
+    """
     escapes = {"#": "#35;", ";": "#59;", "<": "#lt;", ">": "#gt;"}
-    return "<br/>".join("".join(escapes.get(ch, ch) for ch in piece) for piece in text.split("<br/>"))
+    return "<br/>".join("".join(escapes.get(ch, ch) for ch in line) for line in lines)

@@ -967,6 +967,13 @@ def test_trace_escapes_mermaid_syntax(client):
         assert not re.search(r"[;#<>]", re.sub(r"#(?:\d+|lt|gt);", "", message)), line
 
 
+def test_trace_a_value_holding_br_cannot_break_the_diagram_line(client):
+    client.get("/echo/", headers={"Cookie": "x=a<br/>b"})
+    line = [ln for ln in trace(client).mermaid().splitlines() if ln.startswith("    C->>S")][-1]
+    assert line == "    C->>S: GET /echo/<br/>Cookie: x=a#lt;br/#gt;b"
+    assert line.count("<br/>") == 1, "only the helper's own separator"
+
+
 def test_trace_clear_last_and_empty(client):
     for path in ("/echo/", "/counter/", "/echo/?x=1"):
         client.get(path)
