@@ -1,26 +1,20 @@
 """``make lab`` really serves JupyterLab with lesson 00 reachable (what a newcomer does first)."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
+
+from tests.processes import first_answer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "course-test-token"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_lab_serves_lesson_00():
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(ROOT / ".venv" / "nonexistent-user-config")}
     process = subprocess.Popen(
         [sys.executable, "tools/lab.py", "--port", str(port), "--", f"--IdentityProvider.token={TOKEN}"],
@@ -32,15 +26,7 @@ def test_lab_serves_lesson_00():
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                lab = requests.get(f"{base}/lab?token={TOKEN}", timeout=5)
-                break
-            except requests.ConnectionError:
-                assert process.poll() is None, process.stdout.read()
-                assert time.monotonic() < deadline, "JupyterLab did not start within 60 s"
-                time.sleep(0.2)
+        lab = first_answer(f"{base}/lab?token={TOKEN}", process, within=60, what="JupyterLab")
         assert lab.status_code == 200 and "JupyterLab" in lab.text
         lesson = requests.get(
             f"{base}/api/contents/notebooks/00_start_here.ipynb",

@@ -1,7 +1,6 @@
 """The demo site also runs on its own for a real browser (``make site`` / ``python -m demo_site``)."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,17 +8,13 @@ from pathlib import Path
 
 import requests
 
+from tests.processes import first_answer, free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_python_m_demo_site_serves_the_front_page_and_prints_its_url():
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEMO_SITE_SECRET_KEY")}
     process = subprocess.Popen(
         [sys.executable, "-m", "demo_site", "--port", str(port)],
@@ -30,15 +25,7 @@ def test_python_m_demo_site_serves_the_front_page_and_prints_its_url():
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                page = requests.get(f"http://127.0.0.1:{port}/", timeout=5)
-                break
-            except requests.ConnectionError:
-                assert process.poll() is None, process.stdout.read()
-                assert time.monotonic() < deadline, "the demo site did not start within 30 s"
-                time.sleep(0.1)
+        page = first_answer(f"http://127.0.0.1:{port}/", process, within=30, what="The demo site")
         assert page.status_code == 200 and "<code>/counter/</code>" in page.text
         assert "vulnerable on purpose" in page.text
         counter = requests.get(f"http://127.0.0.1:{port}/counter/", timeout=5)
