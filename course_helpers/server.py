@@ -17,6 +17,7 @@ import atexit
 import contextlib
 import copy
 import difflib
+import functools
 import logging
 import os
 import shutil
@@ -325,8 +326,9 @@ def _refuse_unsendable_headers(app: Callable) -> Callable:
     return guarded
 
 
+@functools.cache
 def _make_server_classes():
-    """Build the server and handler classes (Django is imported lazily)."""
+    """Build the server and handler classes, once (Django is imported lazily)."""
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
 
     from demo_site.routers import current_alias
