@@ -8,12 +8,17 @@ a fixed order, so a display is stable from run to run wherever the facts are.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
 
 #: Values longer than this are shortened in tables, visibly (with the full length).
 MAX_CELL = 48
+
+#: Words longer than this get places to wrap in HTML tables (see :func:`breakable`).
+LONG_WORD = 20
+_BREAK_AFTER = frozenset("/\\?&=;,@")
 
 
 def shorten(text: str, limit: int = MAX_CELL) -> str:
@@ -24,16 +29,45 @@ def shorten(text: str, limit: int = MAX_CELL) -> str:
     return f"{text[:keep]}… ({len(text)} chars)"
 
 
+def breakable(text: str) -> str:
+    """``text`` escaped for HTML, with ``<wbr>`` in its long words so that a narrow table can wrap them.
+
+    A URL has no space to wrap at, so a table of them grows wider than the
+    notebook and hides its last columns. ``<wbr>`` marks where a line may
+    break if it must (after ``/``, ``?``, ``&``, ``=``, ``;``, ``,``, ``@``);
+    it adds no character to the text, nor to a copy of it.
+    """
+    words = []
+    for word in re.split(r"(\s+)", text):
+        if len(word) > LONG_WORD:
+            last = len(word) - 1
+            words.append(
+                "".join(
+                    escape(ch) + ("<wbr>" if ch in _BREAK_AFTER and i < last else "")
+                    for i, ch in enumerate(word)
+                )
+            )
+        else:
+            words.append(escape(word))
+    return "".join(words)
+
+
+#: Units of time, largest first: (name, seconds).
+_UNITS = (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
+
+
 def describe_age(seconds: float) -> str:
-    """Say how far away a moment is, rounded to its largest unit: ``in 14 days``, ``3 minutes ago``."""
+    """Say how far away a moment is, rounded to its largest unit: ``in 14 days``, ``3 minutes ago``.
+
+    Rounding never gives a count of the next unit: 3599.6 s is ``1 hour``, not ``60 minutes``.
+    """
     future = seconds >= 0
     seconds = abs(seconds)
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):  # noqa: B007 (used after the loop)
-        if seconds >= size:
-            amount = round(seconds / size)
-            break
-    else:
-        unit, amount = "second", round(seconds)
+    index = next((i for i, (_, size) in enumerate(_UNITS) if seconds >= size), len(_UNITS) - 1)
+    unit, size = _UNITS[index]
+    amount = round(seconds / size)
+    if index > 0 and amount * size >= _UNITS[index - 1][1]:
+        unit, amount = _UNITS[index - 1][0], round(amount * size / _UNITS[index - 1][1])
     words = f"{amount} {unit}{'' if amount == 1 else 's'}"
     return f"in {words}" if future else f"{words} ago"
 
@@ -100,7 +134,10 @@ class Table(Display):
             head = "".join(f"<th style='text-align:left'>{escape(c)}</th>" for c in self.columns)
             body = "".join(
                 "<tr>"
-                + "".join(f"<td style='text-align:left'><code>{escape(v)}</code></td>" for v in row)
+                + "".join(
+                    f"<td style='text-align:left'><code>{breakable(v)}</code></td>" if v else "<td></td>"
+                    for v in row
+                )
                 + "</tr>"
                 for row in self.rows
             )

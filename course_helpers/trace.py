@@ -136,7 +136,7 @@ class Trace(Display):
         for ex in self._exchanges:
             request = [f"{ex.method} {shorten(ex.path, DIAGRAM_VALUE)}"]
             if ex.cookie_sent:
-                request.append(f"Cookie: {shorten(ex.cookie_sent, DIAGRAM_VALUE)}")
+                request += _cookie_lines(ex.cookie_sent)
             lines.append(f"    C->>S: {_mermaid_lines(request)}")
             reply = [f"{ex.status} {ex.reason}"]
             if ex.location:
@@ -184,6 +184,20 @@ def trace(client, *, last: int | None = None, title: str = "") -> Trace:
     chosen = recorded.last(last) if last is not None else recorded.last(len(recorded))
     chosen.title = title
     return chosen
+
+
+def _cookie_lines(header: str) -> list[str]:
+    """A ``Cookie`` header for a diagram: whole if short, else one line per cookie.
+
+    Shortening a long header as a whole would hide every cookie after the
+    first; each cookie is shortened on its own instead, so all their names show.
+    """
+    if len(header) <= DIAGRAM_VALUE:
+        return [f"Cookie: {header}"]
+    pairs = [shorten(pair, DIAGRAM_VALUE) for pair in header.split("; ")]
+    lines = [f"{pair};" for pair in pairs[:-1]] + pairs[-1:]
+    lines[0] = f"Cookie: {lines[0]}"
+    return lines
 
 
 def _mermaid_lines(lines: list[str]) -> str:

@@ -35,7 +35,9 @@ class MemoryHandler(logging.Handler):
         except Exception:  # a log call must never break a request
             message = str(record.msg)
         with _lock:
-            _entries.append(LogEntry(record.created, record.levelname, record.name, message, record.threadName or ""))
+            _entries.append(
+                LogEntry(record.created, record.levelname, record.name, message, record.threadName or "")
+            )
 
 
 def entries() -> list[LogEntry]:

@@ -641,7 +641,11 @@ def test_show_exchange_redirect_that_sets_cookies_and_the_trace_draws_it(client)
     client.get("/accounts/login/")
     response = client.post(
         "/accounts/login/?next=/accounts/whoami/",
-        data={"username": "bob", "password": "builder-2024", "csrfmiddlewaretoken": client.cookies["csrftoken"]},
+        data={
+            "username": "bob",
+            "password": "builder-2024",
+            "csrfmiddlewaretoken": client.cookies["csrftoken"],
+        },
     )
     assert [r.status_code for r in response.history] == [302] and response.json()["username"] == "bob"
     text = show_exchange(response).text()
@@ -651,7 +655,9 @@ def test_show_exchange_redirect_that_sets_cookies_and_the_trace_draws_it(client)
     assert "Location: /accounts/whoami/" in hop1
     parsed = hop1.split("-- Set-Cookie, parsed --\n")[1].splitlines()[2:]
     names = [row.split()[0] for row in parsed if row.strip()]
-    assert sorted(names) == ["csrftoken", "sessionid"], "login rotates the CSRF token and cycles the session key"
+    assert sorted(names) == ["csrftoken", "sessionid"], (
+        "login rotates the CSRF token and cycles the session key"
+    )
     assert f"sessionid={client.cookies['sessionid']}" in hop2, "the next hop sends the new session key"
     # The cookie set on the 302 is in the jar and in the history, not in the final response's cookies.
     assert "sessionid" in response.history[0].cookies and "sessionid" not in response.cookies

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,11 @@ _STYLE = {
     "raised": ("!", "Your code raised an exception", "#ef6c00", "#fff4e5"),
     "uncheckable": ("?", "Could not check", "#6a1b9a", "#f6effa"),
 }
+
+
+def _inline(text: str) -> str:
+    """``text`` escaped for HTML, a name quoted in backticks (`` `visits` ``) shown as code."""
+    return re.sub(r"`([^`\n]+)`", r"<code>\1</code>", escape(text))
 
 
 def _box(colour: str, background: str, body: str) -> str:
@@ -43,7 +49,7 @@ class OutcomeView(Display):
     def html(self) -> str:
         symbol, heading, colour, background = _STYLE[self.outcome.status]
         body = f"<b>{symbol} {escape(heading)}</b> <small>({escape(self.outcome.exercise)})</small><br/>"
-        body += escape(self.outcome.message)
+        body += _inline(self.outcome.message)
         if self.outcome.details:
             body += f"<pre style='margin:.5em 0 0'>{escape(self.outcome.details)}</pre>"
         return _box(colour, background, body)
@@ -65,7 +71,7 @@ class HintView(Display):
         return f"{self._heading()}: {self.hint}"
 
     def html(self) -> str:
-        return _box("#1565c0", "#eef4fb", f"<b>{escape(self._heading())}</b><br/>{escape(self.hint)}")
+        return _box("#1565c0", "#eef4fb", f"<b>{escape(self._heading())}</b><br/>{_inline(self.hint)}")
 
 
 class SolutionView(Display):
@@ -89,5 +95,6 @@ class SolutionView(Display):
         return _box(
             "#1565c0",
             "#eef4fb",
-            f"<b>Solution ({escape(self.label)})</b>{code}<b>Why:</b> {escape(self.why)}",
+            f"<b>Solution ({escape(self.label)})</b><div style='margin:.4em 0'>{code}</div>"
+            f"<b>Why:</b> {_inline(self.why)}",
         )
