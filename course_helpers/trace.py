@@ -152,7 +152,9 @@ class Trace(Display):
         for n, ex in enumerate(self._exchanges, 1):
             lines.append(f"{n}. client -> site: {ex.method} {shorten(ex.path, DIAGRAM_VALUE)}")
             if ex.cookie_sent:
-                lines.append(f"      Cookie: {shorten(ex.cookie_sent, DIAGRAM_VALUE)}")
+                cookie_lines = _cookie_lines(ex.cookie_sent)
+                lines.append(f"      {cookie_lines[0]}")
+                lines += [f"              {more}" for more in cookie_lines[1:]]
             lines.append(f"   client <- site: {ex.status} {ex.reason}")
             if ex.location:
                 lines.append(f"      Location: {shorten(ex.location, DIAGRAM_VALUE)}")
