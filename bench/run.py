@@ -396,7 +396,7 @@ def run_kernel_sections(out_path: str) -> None:
 
 def machine_info(django_version: str) -> dict:
     return {
-        "timestamp": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "django": django_version,

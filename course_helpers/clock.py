@@ -27,7 +27,7 @@ def travel(delta: dt.timedelta | float) -> Iterator[dt.datetime]:
     if not isinstance(delta, dt.timedelta):
         delta = dt.timedelta(seconds=delta)
     time_machine = _time_machine()
-    destination = dt.datetime.now(dt.timezone.utc) + delta
+    destination = dt.datetime.now(dt.UTC) + delta
     with time_machine.travel(destination, tick=True):
         yield destination
 

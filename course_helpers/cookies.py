@@ -135,7 +135,7 @@ def _row_from_browser(item: Mapping[str, Any]) -> dict[str, Any]:
 def _describe_expiry(expires: float | None, now: float) -> str:
     if expires is None:
         return "session"
-    when = dt.datetime.fromtimestamp(expires, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    when = dt.datetime.fromtimestamp(expires, dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
     relative = describe_age(expires - now)
     return f"{when} ({'expired ' if expires <= now else ''}{relative})"
 
@@ -167,7 +167,7 @@ class SetCookieExplanation(Display):
         """Whether the header removes the cookie (``Max-Age`` ≤ 0 or an ``Expires`` in the past)."""
         if self.max_age is not None:
             return self.max_age <= 0
-        return self.expires_at is not None and self.expires_at <= dt.datetime.now(dt.timezone.utc)
+        return self.expires_at is not None and self.expires_at <= dt.datetime.now(dt.UTC)
 
     @property
     def is_session_cookie(self) -> bool:
@@ -252,7 +252,7 @@ def explain_set_cookie(
         result.ignored = "the cookie has an empty name (RFC 6265 §5.2 step 5)."
         return result
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     for raw_attribute in rest.split(";") if rest else []:
         if not raw_attribute.strip():
             continue
@@ -273,7 +273,7 @@ def _apply_attribute(result: SetCookieExplanation, key: str, value: str, now: dt
         seconds = http2time(value) if value else None
         if seconds is None:
             return "not a date a browser can read: ignored"
-        result.expires_at = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+        result.expires_at = dt.datetime.fromtimestamp(seconds, dt.UTC)
         return f"expires at {result.expires_at:%Y-%m-%d %H:%M:%S} UTC"
     if key == "max-age":
         digits = value[1:] if value.startswith("-") else value

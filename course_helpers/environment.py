@@ -70,7 +70,7 @@ def check_environment() -> EnvironmentReport:
     python = platform.python_version()
     django, requests_, jwt, tm = (_version(n) for n in ("django", "requests", "pyjwt", "time-machine"))
     required = [
-        Part("Python", python, ">= 3.10", sys.version_info >= (3, 10)),
+        Part("Python", python, ">= 3.11", sys.version_info >= (3, 11)),
         Part("Django", django, "5.2 LTS", django.startswith("5.2.")),
         Part("requests", requests_, ">= 2.32", _at_least(requests_, (2, 32))),
         Part("PyJWT", jwt, ">= 2.8", _at_least(jwt, (2, 8))),

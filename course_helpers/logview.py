@@ -21,7 +21,7 @@ class LogView(Table):
             ["time (UTC)", "level", "logger", "message"],
             [
                 (
-                    dt.datetime.fromtimestamp(e.created, dt.timezone.utc).strftime("%H:%M:%S"),
+                    dt.datetime.fromtimestamp(e.created, dt.UTC).strftime("%H:%M:%S"),
                     e.level,
                     e.logger,
                     e.message.splitlines()[0][:120] if e.message else "",

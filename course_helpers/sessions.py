@@ -90,7 +90,7 @@ def _from_files(_cookies: list[str]) -> tuple[list[SessionRow], str, list[str]]:
         store = SessionStore(key)
         text = file.read_text(encoding="ascii", errors="replace")
         data = store.decode(text)
-        modified = dt.datetime.fromtimestamp(file.stat().st_mtime, dt.timezone.utc)
+        modified = dt.datetime.fromtimestamp(file.stat().st_mtime, dt.UTC)
         expires = store.get_expiry_date(modification=modified, expiry=data.get("_session_expiry"))
         rows.append(SessionRow(key, data, expires, text))
     return rows, f"one file per session in {folder}", []
@@ -117,9 +117,9 @@ def _from_cache(_cookies: list[str]) -> tuple[list[SessionRow], str, list[str]]:
         if data is None:  # expired between listing and reading
             continue
         expires = (
-            dt.datetime.fromtimestamp(expires_at, dt.timezone.utc)
+            dt.datetime.fromtimestamp(expires_at, dt.UTC)
             if expires_at
-            else dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+            else dt.datetime.max.replace(tzinfo=dt.UTC)
         )
         rows.append(SessionRow(key, dict(data), expires, f"cache key {KEY_PREFIX}{key}"))
     return rows, f"{source} (keys {KEY_PREFIX}<session key>)", []
@@ -135,7 +135,7 @@ def _from_cookies(cookie_values: list[str]) -> tuple[list[SessionRow], str, list
         data = store.load()
         if store.modified:  # load() found a bad or expired signature and started a new session
             continue
-        signed_at = dt.datetime.fromtimestamp(signing.b62_decode(value.rsplit(":", 2)[1]), dt.timezone.utc)
+        signed_at = dt.datetime.fromtimestamp(signing.b62_decode(value.rsplit(":", 2)[1]), dt.UTC)
         expires = store.get_expiry_date(modification=signed_at, expiry=data.get("_session_expiry"))
         rows.append(SessionRow(value, dict(data), expires, value))
     notes = ["signed_cookies: the server keeps nothing; each session is the signed cookie its client holds."]
@@ -166,7 +166,7 @@ class SessionTable(Table):
     ):
         self.records = list(rows)
         self.source = source
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or dt.datetime.now(dt.UTC)
         super().__init__(
             ["session_key", "data", "expire_date (UTC)", "expires"],
             [

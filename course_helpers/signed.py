@@ -135,7 +135,7 @@ def explain_signed_value(
     result.payload = parts[0] if timestamped else value.rsplit(":", 1)[0]
     if timestamped:
         seconds = _b62(parts[1])
-        result.timestamp = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+        result.timestamp = dt.datetime.fromtimestamp(seconds, dt.UTC)
         result.age_seconds = time.time() - seconds
 
     decoded, compressed = _decode_object(result.payload)

@@ -88,7 +88,7 @@ def _django_set_cookie(name: str = "c", value: str = "v", **kwargs) -> str:
 
 
 def _http_date(seconds_from_now: float) -> str:
-    moment = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=seconds_from_now)
+    moment = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds_from_now)
     return format_datetime(moment.replace(microsecond=0), usegmt=True)
 
 
@@ -133,7 +133,7 @@ def test_django_set_cookie_output_matches_simplecookie():
     assert parsed.secure is morsel["secure"] is True
     assert parsed.httponly is morsel["httponly"] is True
     # Django also writes an expires date (now + max_age); it agrees with Max-Age.
-    expected = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=60)
+    expected = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=60)
     assert abs((parsed.expires_at - expected).total_seconds()) < 3
     assert "Max-Age wins over Expires: the Expires date is not used." in parsed.effects
 
@@ -161,7 +161,7 @@ def test_max_age_in_the_requests_jar_agrees_with_the_parser(client):
 def test_expires_in_the_future_and_unreadable():
     when = _http_date(3600)
     parsed = explain_set_cookie(f"a=1; Expires={when}")
-    expected = dt.datetime.strptime(when, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=dt.timezone.utc)
+    expected = dt.datetime.strptime(when, "%a, %d %b %Y %H:%M:%S GMT").replace(tzinfo=dt.UTC)
     assert parsed.expires_at == expected
     assert not parsed.deletes and not parsed.is_session_cookie and parsed.max_age is None
     assert f"Keeps the cookie until {expected:%Y-%m-%d %H:%M:%S} UTC (Expires)." in parsed.effects
@@ -1104,7 +1104,7 @@ def test_session_table_from_the_site(site):
 
 
 def test_session_table_expired_rows():
-    now = dt.datetime(2030, 1, 1, 12, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2030, 1, 1, 12, 0, tzinfo=dt.UTC)
     rows = [
         SessionRow("a" * 32, {"n": 1}, now - dt.timedelta(hours=1), ""),
         SessionRow("b" * 32, {"html": "<b>"}, now + dt.timedelta(days=2), ""),

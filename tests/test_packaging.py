@@ -2,12 +2,9 @@
 
 import re
 import sys
+import tomllib
 from pathlib import Path
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent

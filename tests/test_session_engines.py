@@ -29,7 +29,7 @@ def test_sessions_are_found_and_decoded_for_every_engine(engine_site):
     assert isinstance(mine, SessionTable) and len(mine) == 1
     assert mine[0].data["visits"] == 3
     assert mine[0].session_key == alice.cookies["sessionid"]
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     assert dt.timedelta(days=13) < mine[0].expire_date - now <= dt.timedelta(days=14)
     both = site.sessions(alice, bob)
     assert sorted(row.data["visits"] for row in both) == [1, 3]

@@ -237,7 +237,7 @@ def test_tampered_or_foreign_recent_cookies_start_a_new_list(site):
         signing.dumps(["/x/"], salt="another.salt"),
         signing.dumps({"not": "a list"}, salt="signed.recent"),
         signing.dumps([1, 2, 3], salt="signed.recent"),
-        signing.dumps(["/x/"], salt="signed.recent")[:-1] + "A",
+        _flip_last(signing.dumps(["/x/"], salt="signed.recent")),
     ]
     for cookie in bad:
         response = site.client().get("/signed/recent/?page=/new/", cookies={"recent": cookie})
@@ -249,3 +249,8 @@ def test_front_page_lists_the_signed_views(site):
     text = site.client().get("/").text
     for route in ("/signed/plan/choose/", "/signed/plan/", "/signed/recent/"):
         assert f"<code>{route}</code>" in text
+
+
+def _flip_last(value: str) -> str:
+    """``value`` with its last character changed (never to itself: that would be no tampering)."""
+    return value[:-1] + ("A" if value[-1] != "A" else "B")

@@ -17,7 +17,7 @@ LESSON = Lesson("03", "Signed cookies")
 PLAN_SALT = "signed.plan"
 RECENT_SALT = "signed.recent"
 
-_UTC = dt.timezone.utc
+_UTC = dt.UTC
 _SIG = "Ns0TWv3xMqS1qJ4Jq5a8u0z0WmYbW1Yx5jv9i8C0e2Q"  # any 43 characters: the function must not check it
 
 

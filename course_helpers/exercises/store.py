@@ -47,7 +47,7 @@ def record(label: str) -> None:
     solved = load()
     if label in solved:
         return
-    solved[label] = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    solved[label] = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
     _save(solved)
 
 

@@ -120,7 +120,7 @@ def max_age_timedelta(request):
 @require_safe
 def expires_datetime(request):
     """Set tomorrow=1 with expires=a datetime one day ahead (Django turns it into Max-Age)."""
-    tomorrow = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)
+    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
     response = HttpResponse("tomorrow: expires=datetime\n", content_type="text/plain")
     response.set_cookie("tomorrow", "1", expires=tomorrow, httponly=True, samesite="Lax")
     return response
