@@ -15,13 +15,12 @@ The secret key is generated afresh for every process unless
 ``DEMO_SITE_SECRET_KEY`` is set. It is for learning only: never reuse it.
 """
 
-import atexit
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from django.core.management.utils import get_random_secret_key
+
+from demo_site import datadir
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -78,10 +77,7 @@ WSGI_APPLICATION = "demo_site.wsgi.application"
 # One database per process: parallel kernels (and parallel test workers) never
 # share a SQLite file. The embedded server adds one more alias per running site
 # and routes each site's queries to it (demo_site.routers).
-_DATA_DIR = os.environ.get("DEMO_SITE_DATA_DIR")
-if not _DATA_DIR:
-    _DATA_DIR = tempfile.mkdtemp(prefix="demo-site-")
-    atexit.register(shutil.rmtree, _DATA_DIR, ignore_errors=True)
+_DATA_DIR = os.environ.get("DEMO_SITE_DATA_DIR") or datadir.create()
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
