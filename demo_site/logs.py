@@ -44,9 +44,3 @@ def entries() -> list[LogEntry]:
     """Return a snapshot of the kept entries, oldest first."""
     with _lock:
         return list(_entries)
-
-
-def clear() -> None:
-    """Forget every kept entry."""
-    with _lock:
-        _entries.clear()
