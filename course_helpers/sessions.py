@@ -5,6 +5,7 @@
 rows come from wherever ``SESSION_ENGINE`` keeps them: the ``django_session``
 table (``db``, ``cached_db``), one file per session (``file``), entries of
 the cache (``cache``), or, for ``signed_cookies``, the clients' own cookies.
+How each engine is read is an entry of :mod:`course_helpers.session_engines`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from course_helpers.display import Table, describe_age, shorten
@@ -47,110 +47,20 @@ def read_session_rows(cookie_values: list[str] | None = None) -> SessionTable:
     Call it through ``site.orm`` (it may query the database). ``cookie_values``
     are the ``sessionid`` cookies of the clients to look at: the only place
     the ``signed_cookies`` engine keeps anything, and a filter for the others.
+    The engine is found in :data:`course_helpers.session_engines.ENGINES`.
     """
     from django.conf import settings
 
-    engine = settings.SESSION_ENGINE.rsplit(".", 1)[-1]
-    reader = _READERS.get(engine)
-    if reader is None:
+    from course_helpers.session_engines import engine_in_use  # it builds on SessionRow, defined here
+
+    engine = engine_in_use()
+    if engine is None:
         return SessionTable([], source=f"{settings.SESSION_ENGINE} (a store this helper cannot list)")
-    rows, source, notes = reader(cookie_values or [])
-    if cookie_values is not None and engine != "signed_cookies":
+    rows, source, notes = engine.read(cookie_values or [])
+    if cookie_values is not None and engine.keeps_sessions_on_server:
         rows = [row for row in rows if row.session_key in cookie_values]
     rows.sort(key=lambda row: (row.expire_date, row.session_key))
     return SessionTable(rows, source=source, notes=notes)
-
-
-def _from_table(_cookies: list[str]) -> tuple[list[SessionRow], str, list[str]]:
-    from django.conf import settings
-    from django.contrib.sessions.models import Session
-
-    rows = []
-    for session in Session.objects.all():
-        try:
-            data = session.get_decoded()
-        except Exception:  # get_decoded() already returns {} for bad data; belt and braces
-            data = {}
-        rows.append(SessionRow(session.session_key, data, session.expire_date, session.session_data))
-    notes = []
-    if settings.SESSION_ENGINE.endswith("cached_db"):
-        notes.append("cached_db: each row is also kept in the cache, which is read first.")
-    return rows, TABLE, notes
-
-
-def _from_files(_cookies: list[str]) -> tuple[list[SessionRow], str, list[str]]:
-    from django.conf import settings
-    from django.contrib.sessions.backends.file import SessionStore
-
-    folder = Path(SessionStore._get_storage_path())
-    prefix = settings.SESSION_COOKIE_NAME
-    rows = []
-    for file in sorted(folder.glob(f"{prefix}*")):
-        key = file.name[len(prefix) :]
-        store = SessionStore(key)
-        text = file.read_text(encoding="ascii", errors="replace")
-        data = store.decode(text)
-        modified = dt.datetime.fromtimestamp(file.stat().st_mtime, dt.UTC)
-        expires = store.get_expiry_date(modification=modified, expiry=data.get("_session_expiry"))
-        rows.append(SessionRow(key, data, expires, text))
-    return rows, f"one file per session in {folder}", []
-
-
-def _from_cache(_cookies: list[str]) -> tuple[list[SessionRow], str, list[str]]:
-    from django.conf import settings
-    from django.contrib.sessions.backends.cache import KEY_PREFIX
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
-
-    cache = caches[settings.SESSION_CACHE_ALIAS]
-    source = f"the cache {settings.SESSION_CACHE_ALIAS!r}"
-    if not isinstance(cache, LocMemCache):
-        return [], source, [f"{type(cache).__name__} cannot be listed by this helper; look a key up instead."]
-    rows = []
-    marker = cache.make_key(KEY_PREFIX)
-    for full_key, expires_at in list(cache._expire_info.items()):
-        key = full_key[len(marker) :]
-        # "...sessions.cache" is also the start of cached_db's "...sessions.cached_db" keys.
-        if not full_key.startswith(marker) or not _is_session_key(key):
-            continue
-        data = cache.get(KEY_PREFIX + key)
-        if data is None:  # expired between listing and reading
-            continue
-        expires = (
-            dt.datetime.fromtimestamp(expires_at, dt.UTC)
-            if expires_at
-            else dt.datetime.max.replace(tzinfo=dt.UTC)
-        )
-        rows.append(SessionRow(key, dict(data), expires, f"cache key {KEY_PREFIX}{key}"))
-    return rows, f"{source} (keys {KEY_PREFIX}<session key>)", []
-
-
-def _from_cookies(cookie_values: list[str]) -> tuple[list[SessionRow], str, list[str]]:
-    from django.contrib.sessions.backends.signed_cookies import SessionStore
-    from django.core import signing
-
-    rows = []
-    for value in cookie_values:
-        store = SessionStore(value)
-        data = store.load()
-        if store.modified:  # load() found a bad or expired signature and started a new session
-            continue
-        signed_at = dt.datetime.fromtimestamp(signing.b62_decode(value.rsplit(":", 2)[1]), dt.UTC)
-        expires = store.get_expiry_date(modification=signed_at, expiry=data.get("_session_expiry"))
-        rows.append(SessionRow(value, dict(data), expires, value))
-    notes = ["signed_cookies: the server keeps nothing; each session is the signed cookie its client holds."]
-    if not cookie_values:
-        notes.append("Pass clients, site.sessions(client), to see the sessions their cookies carry.")
-    return rows, "the clients' sessionid cookies", notes
-
-
-_READERS = {
-    "db": _from_table,
-    "cached_db": _from_table,
-    "file": _from_files,
-    "cache": _from_cache,
-    "signed_cookies": _from_cookies,
-}
 
 
 class SessionTable(Table):
@@ -198,12 +108,6 @@ class SessionTable(Table):
     def get(self, session_key: str) -> SessionRow | None:
         """The row with this key, or ``None``."""
         return next((row for row in self.records if row.session_key == session_key), None)
-
-
-def _is_session_key(text: str) -> bool:
-    from django.contrib.sessions.backends.base import VALID_KEY_CHARS
-
-    return 8 <= len(text) <= 40 and set(text) <= set(VALID_KEY_CHARS)
 
 
 def shorten_key(key: str) -> str:
