@@ -1,5 +1,5 @@
 # The course's commands. Each one creates .venv and installs the project first
-# when needed, so a fresh clone needs nothing but Python 3.10+ and make.
+# when needed, so a fresh clone needs nothing but Python 3.11+ and make.
 #
 #   make lab         launch JupyterLab on the course (PORT=8888 by default)
 #   make test        run every test: pytest plus strict nbval over every notebook

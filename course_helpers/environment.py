@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -12,6 +13,10 @@ from course_helpers.display import Table
 
 #: Where Debian's Chromium lives (the /usr/bin/chromium wrapper prints a warning; this does not).
 CHROMIUM_PATHS = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser")
+#: The Django releases the lessons run on (pyproject.toml says the same): the 5.2 LTS line from 5.2.15,
+#: whose signed cookies use per-cookie salts (``signing._cookie_signer_salt``).
+DJANGO_MINIMUM = (5, 2, 15)
+DJANGO_BELOW = (5, 3)
 
 
 @dataclass(frozen=True)
@@ -30,12 +35,33 @@ def _version(distribution: str) -> str:
         return ""
 
 
-def _at_least(version: str, minimum: tuple[int, ...]) -> bool:
+def _release(version: str, parts: int) -> tuple[int, ...]:
+    """``"5.2"`` → ``(5, 2, 0)`` for ``parts=3``: missing parts are 0, a suffix is ignored (``"15rc1"`` → 15)."""
     numbers = []
-    for piece in version.split(".")[: len(minimum)]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
+    for piece in version.split(".")[:parts]:
+        digits = re.match(r"\d*", piece).group()  # the leading digits: "15rc1" is 15
         numbers.append(int(digits) if digits else 0)
-    return tuple(numbers) >= minimum
+    return tuple(numbers + [0] * (parts - len(numbers)))
+
+
+def _at_least(version: str, minimum: tuple[int, ...]) -> bool:
+    return bool(version) and _release(version, len(minimum)) >= minimum
+
+
+def django_supported(version: str) -> bool:
+    """Whether ``version`` of Django is one the lessons run on: 5.2.15 or later, below 5.3.
+
+    ``"5.2"`` (how Django 5.2.0 spells itself) is 5.2.0, too old: the lessons
+    rely on the cookie-signing salts of the 5.2.15 security release.
+    """
+    return _at_least(version, DJANGO_MINIMUM) and _release(version, 2) < DJANGO_BELOW
+
+
+def _django_note(version: str) -> str:
+    if django_supported(version):
+        return ""
+    floor = ".".join(map(str, DJANGO_MINIMUM))
+    return f"needs {floor} or later, below 5.3: pip install -U 'django>={floor},<5.3'"
 
 
 def chromium_path() -> str | None:
@@ -71,7 +97,7 @@ def check_environment() -> EnvironmentReport:
     django, requests_, jwt, tm = (_version(n) for n in ("django", "requests", "pyjwt", "time-machine"))
     required = [
         Part("Python", python, ">= 3.11", sys.version_info >= (3, 11)),
-        Part("Django", django, "5.2 LTS", django.startswith("5.2.")),
+        Part("Django", django, "5.2 LTS", django_supported(django), _django_note(django)),
         Part("requests", requests_, ">= 2.32", _at_least(requests_, (2, 32))),
         Part("PyJWT", jwt, ">= 2.8", _at_least(jwt, (2, 8))),
         Part("time-machine", tm, ">= 2.14", _at_least(tm, (2, 14))),

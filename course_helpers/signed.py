@@ -218,10 +218,8 @@ def _unsign_cookie(value: str, *, cookie: str, salt: str, max_age: Any) -> str:
     """Verify a signed cookie exactly as ``HttpRequest.get_signed_cookie`` does."""
     from django.core import signing
 
-    unsign = getattr(signing, "_unsign_cookie", None)
-    if unsign is not None:  # Django 5.2.9+: versioned salt, with the legacy one as fallback
-        return unsign(value, cookie_name=cookie, salt=salt, max_age=max_age)
-    return signing.get_cookie_signer(salt=cookie + salt).unsign(value, max_age=max_age)
+    # Django 5.2.15+: the per-cookie salt, with the legacy one as a fallback while it is allowed.
+    return signing._unsign_cookie(value, cookie_name=cookie, salt=salt, max_age=max_age)
 
 
 def _b62(text: str) -> int | None:

@@ -48,10 +48,25 @@ def test_no_dependency_is_listed_twice_with_other_versions():
     assert set(_conda_packages()) == {"python", "pip"}
 
 
-def test_django_is_pinned_to_the_52_lts_line():
+def test_django_is_pinned_to_the_52_lts_line_from_5215():
+    # 5.2.15 brought the per-cookie signing salts the lessons take apart (signing._cookie_signer_salt).
     deps = PYPROJECT["project"]["dependencies"]
     django = next(d for d in deps if d.lower().startswith("django"))
-    assert django.replace(" ", "") == "django>=5.2,<5.3"
+    assert django.replace(" ", "") == "django>=5.2.15,<5.3"
+
+
+def test_the_environment_check_requires_what_pyproject_requires():
+    from course_helpers.environment import DJANGO_BELOW, DJANGO_MINIMUM
+
+    deps = PYPROJECT["project"]["dependencies"]
+    django = next(d for d in deps if d.lower().startswith("django")).replace(" ", "")
+    floor, below = ".".join(map(str, DJANGO_MINIMUM)), ".".join(map(str, DJANGO_BELOW))
+    assert django == f"django>={floor},<{below}"
+
+
+def test_the_makefile_asks_for_the_python_pyproject_requires():
+    minimum = PYPROJECT["project"]["requires-python"].removeprefix(">=")
+    assert f"Python {minimum}+" in (ROOT / "Makefile").read_text()
 
 
 def test_this_interpreter_meets_requires_python():
