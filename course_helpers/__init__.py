@@ -4,16 +4,21 @@ Everything a lesson needs is importable from here in one line::
 
     from course_helpers import start_demo_site, show_cookies, trace
 
-The demo site runs inside the kernel (:func:`start_demo_site`); the other
-helpers look inside what browsers and servers normally hide.
+The demo site runs inside the kernel (:func:`start_demo_site`); its clients
+log in with ``client.log_in()``; the other helpers look inside what browsers
+and servers normally hide.
 """
 
+from course_helpers.client import DemoClient
 from course_helpers.clock import travel
-from course_helpers.cookies import explain_set_cookie, show_cookies
+from course_helpers.cookies import explain_set_cookie, find_cookie, show_cookies
+from course_helpers.display import Table
+from course_helpers.environment import check_environment
 from course_helpers.errors import CourseError, DemoSiteError
-from course_helpers.exchange import raw_http, show_exchange
+from course_helpers.exchange import Exchange, set_cookie_headers, show_exchange
 from course_helpers.exercises import progress, reset_progress
 from course_helpers.logview import latest_problems
+from course_helpers.raw import RawReply, raw_http
 from course_helpers.redirects import browser_destination, open_redirect_payloads, stays_on_site
 from course_helpers.server import (
     DemoSite,
@@ -21,26 +26,35 @@ from course_helpers.server import (
     start_demo_site,
     stop_all_demo_sites,
 )
+from course_helpers.serving import serve_view
 from course_helpers.signed import explain_signed_value
 from course_helpers.trace import trace
 
 __all__ = [
     "CourseError",
+    "DemoClient",
     "DemoSite",
     "DemoSiteError",
+    "Exchange",
+    "RawReply",
+    "Table",
     "browser_destination",
+    "check_environment",
     "explain_set_cookie",
     "explain_signed_value",
+    "find_cookie",
     "latest_problems",
     "open_redirect_payloads",
     "progress",
     "raw_http",
     "reset_progress",
     "running_demo_sites",
+    "serve_view",
+    "set_cookie_headers",
     "show_cookies",
     "show_exchange",
-    "start_demo_site",
     "stays_on_site",
+    "start_demo_site",
     "stop_all_demo_sites",
     "trace",
     "travel",

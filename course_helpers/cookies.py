@@ -1,6 +1,7 @@
-"""Cookies made visible: the jar as a table, and one ``Set-Cookie`` header taken apart.
+"""Cookies made visible: the jar as a table, one cookie found in it, one ``Set-Cookie`` header taken apart.
 
 ``show_cookies`` reads a ``requests`` cookie jar (or a browser's cookie list);
+``find_cookie`` finds one cookie of a jar by name (and path, and domain);
 ``explain_set_cookie`` parses a ``Set-Cookie`` value the way RFC 6265
 (section 5.2) tells a browser to, and says what a browser will do with it.
 """
@@ -36,6 +37,33 @@ _KNOWN_ATTRIBUTES = {
 
 
 # -- the cookie jar ----------------------------------------------------------
+
+
+def find_cookie(
+    jar_or_session: Any, name: str, *, path: str | None = None, domain: str | None = None
+) -> Cookie | None:
+    """The cookie ``name`` in a jar (or a ``requests.Session``'s jar), or ``None`` if there is none.
+
+    ``path`` and ``domain``, when given, must match exactly (a jar can hold
+    one name several times, once per path or domain; ``jar[name]`` then
+    raises ``CookieConflictError``). With several matches, the one with the
+    longest path is returned, the one a client sends first. Unlike
+    ``jar.get(name)``, it gives the whole :class:`http.cookiejar.Cookie`:
+    its value, path, domain, expiry and flags.
+    """
+    jar = getattr(jar_or_session, "cookies", jar_or_session)
+    if not isinstance(jar, CookieJar):
+        raise TypeError(
+            f"find_cookie() reads a cookie jar or a client's jar, not {type(jar_or_session).__name__}."
+        )
+    found = [
+        cookie
+        for cookie in jar
+        if cookie.name == name
+        and (path is None or cookie.path == path)
+        and (domain is None or cookie.domain == domain)
+    ]
+    return max(found, key=lambda cookie: len(cookie.path or ""), default=None)
 
 
 def show_cookies(jar_or_session: Any, *, now: float | None = None) -> Table:

@@ -1,26 +1,119 @@
-"""What went over the wire: one exchange (with its redirects) shown hop by hop, and raw HTTP.
+"""One HTTP exchange as it went over the wire: the request sent, the response received.
 
-``show_exchange(response)`` shows a ``requests`` response as the request
-line and headers that were sent (the ``Cookie`` header included), the status
-line and headers that came back, and each ``Set-Cookie`` parsed.
-``raw_http(site, text)`` sends exactly the bytes you type to the demo site
-over a socket and shows exactly what came back.
+An :class:`Exchange` is what a client's trace records for each hop.
+``show_exchange(response)`` shows a ``requests`` response hop by hop (its
+redirects first): the request line and headers that were sent (the
+``Cookie`` header included), the status line and headers that came back,
+and each ``Set-Cookie`` parsed. ``set_cookie_headers(response)`` lists the
+``Set-Cookie`` headers of every hop, exactly as sent.
 """
 
 from __future__ import annotations
 
-import socket
+import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import requests
 
 from course_helpers.cookies import explain_set_cookie
 from course_helpers.display import Display, Sections, Table, shorten
-from course_helpers.errors import CourseError
-from course_helpers.trace import Exchange
 
-#: How long raw_http waits for the server before giving up, in seconds.
-RAW_TIMEOUT = 5.0
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its response, as they went over the wire."""
+
+    method: str
+    url: str
+    status: int
+    reason: str
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    response_headers: list[tuple[str, str]] = field(default_factory=list)
+    elapsed: dt.timedelta = dt.timedelta(0)
+
+    @classmethod
+    def from_response(cls, response: requests.Response) -> Exchange:
+        """Record ``response`` and the request that produced it."""
+        request = response.request
+        # A Host header set by hand (to play a named site on 127.0.0.1) is what was sent.
+        request_headers = [("Host", request.headers.get("Host") or urlsplit(request.url).netloc)]
+        request_headers += [(k, v) for k, v in request.headers.items() if k.lower() != "host"]
+        return cls(
+            method=request.method or "GET",
+            url=request.url or "",
+            status=response.status_code,
+            reason=response.reason or "",
+            request_headers=request_headers,
+            response_headers=raw_response_headers(response),
+            elapsed=response.elapsed,
+        )
+
+    @property
+    def path(self) -> str:
+        """The path and query string of the request, as in the request line."""
+        parts = urlsplit(self.url)
+        return parts.path + (f"?{parts.query}" if parts.query else "") or "/"
+
+    @property
+    def cookie_sent(self) -> str | None:
+        """The ``Cookie`` header the client sent, or ``None``."""
+        return _first(self.request_headers, "cookie")
+
+    @property
+    def set_cookies(self) -> list[str]:
+        """Every ``Set-Cookie`` header of the response, one string each, in order."""
+        return [v for k, v in self.response_headers if k.lower() == "set-cookie"]
+
+    @property
+    def location(self) -> str | None:
+        return _first(self.response_headers, "location")
+
+
+def raw_response_headers(response: requests.Response) -> list[tuple[str, str]]:
+    """The response headers as received: repeated headers (``Set-Cookie``) kept apart.
+
+    ``response.headers`` joins repeated headers with ``", "``, which mangles
+    ``Set-Cookie`` (its ``Expires`` date contains a comma); the raw headers
+    of urllib3 keep each one.
+    """
+    raw = getattr(response, "raw", None)
+    headers = getattr(raw, "headers", None)
+    if headers is not None and hasattr(headers, "iteritems"):
+        return [(str(k), str(v)) for k, v in headers.iteritems()]
+    return list(response.headers.items())
+
+
+def _first(headers: list[tuple[str, str]], name: str) -> str | None:
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return None
+
+
+def set_cookie_headers(
+    response: requests.Response | Exchange, name: str | None = None, *, redirects: bool = True
+) -> list[str]:
+    """The ``Set-Cookie`` headers a client received for ``response``, one string each, exactly as sent.
+
+    With ``redirects=True`` (the default), those of the redirects it followed
+    (``response.history``) come first: a cookie set on a 302 is set all the
+    same. ``name`` keeps only the headers that set that cookie.
+    ``response.headers["Set-Cookie"]`` cannot do this: it joins repeated
+    headers with ``", "``, and an ``Expires`` date holds a comma.
+    """
+    if isinstance(response, Exchange):
+        hops = [response]
+    elif isinstance(response, requests.Response):
+        hops = [
+            Exchange.from_response(r) for r in ([*response.history, response] if redirects else [response])
+        ]
+    else:
+        raise TypeError(f"set_cookie_headers() takes a requests Response, not {type(response).__name__}.")
+    headers = [header for hop in hops for header in hop.set_cookies]
+    if name is not None:
+        headers = [h for h in headers if h.split("=", 1)[0].strip() == name]
+    return headers
 
 
 def _exchange_view(exchange: Exchange, heading: str) -> Sections:
@@ -105,104 +198,3 @@ def show_exchange(response: requests.Response | Exchange) -> ExchangeView:
     if not isinstance(response, requests.Response):
         raise TypeError(f"show_exchange() takes a requests Response, not {type(response).__name__}.")
     return ExchangeView([Exchange.from_response(r) for r in [*response.history, response]])
-
-
-@dataclass(repr=False, eq=False)
-class RawReply(Display):
-    """The exact bytes sent and received by :func:`raw_http`."""
-
-    sent: bytes
-    received: bytes
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def head(self) -> str:
-        return self.received.partition(b"\r\n\r\n")[0].decode("latin-1")
-
-    @property
-    def status(self) -> int | None:
-        """The status code of the reply, or ``None`` if the server sent no status line."""
-        parts = self.head.split("\r\n", 1)[0].split(" ")
-        return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
-
-    @property
-    def headers(self) -> list[tuple[str, str]]:
-        """The reply's headers in order, repeated ones kept apart."""
-        lines = self.head.split("\r\n")[1:]
-        return [(k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in lines) if k]
-
-    def header(self, name: str) -> list[str]:
-        """Every value of the header ``name`` (case-insensitive)."""
-        return [v for k, v in self.headers if k.lower() == name.lower()]
-
-    @property
-    def body(self) -> bytes:
-        return self.received.partition(b"\r\n\r\n")[2]
-
-    def text(self) -> str:
-        sent = self.sent.decode("latin-1").replace("\r\n", "\n").rstrip("\n")
-        received = self.received.decode("utf-8", "replace").replace("\r\n", "\n")
-        out = [">>> sent", sent, "", "<<< received", received.rstrip("\n") or "(nothing)"]
-        out += self.notes
-        return "\n".join(out)
-
-
-def raw_http(site, text: str | bytes, *, timeout: float = RAW_TIMEOUT) -> RawReply:
-    """Send ``text`` to the demo site over a plain socket and return exactly what it answers.
-
-    ``bytes`` are sent as they are. A ``str`` is typed by a person: its
-    ``\\n`` line ends become ``\\r\\n`` as HTTP requires, and a missing blank
-    line after the headers is added (both are noted in the result). The
-    reply is read until the server closes the connection or has sent the
-    whole body (``Content-Length``).
-    """
-    notes: list[str] = []
-    if isinstance(text, str):
-        if not text.strip():
-            raise CourseError(
-                "raw_http() needs a request to send, e.g. 'GET / HTTP/1.1\\nHost: 127.0.0.1\\n\\n'."
-            )
-        normalised = text.replace("\r\n", "\n").lstrip("\n").replace("\n", "\r\n")
-        if normalised != text:
-            notes.append("(line ends were sent as \\r\\n, as HTTP requires)")
-        if "\r\n\r\n" not in normalised:
-            normalised = normalised.rstrip("\r\n") + "\r\n\r\n"
-            notes.append("(a blank line was added after the headers: without it the server waits for more)")
-        try:
-            data = normalised.encode("latin-1")
-        except UnicodeEncodeError as exc:
-            raise CourseError(
-                "HTTP headers are bytes in ISO-8859-1; this request has a character outside it "
-                f"({normalised[exc.start]!r}). Send bytes, or percent-encode it."
-            ) from exc
-    elif isinstance(text, bytes):
-        data = text
-    else:
-        raise TypeError(f"raw_http() sends a str or bytes, not {type(text).__name__}.")
-    received = bytearray()
-    try:
-        with socket.create_connection(("127.0.0.1", site.port), timeout=timeout) as sock:
-            sock.sendall(data)
-            while True:
-                chunk = sock.recv(65536)
-                if not chunk:
-                    break
-                received += chunk
-                if _complete(bytes(received)):
-                    break
-    except TimeoutError:
-        notes.append(f"(the server sent nothing more for {timeout:g} s: the request may be incomplete)")
-    except OSError as exc:
-        raise CourseError(f"Could not talk to the demo site at {site.url}: {exc}") from exc
-    return RawReply(data, bytes(received), notes)
-
-
-def _complete(received: bytes) -> bool:
-    head, sep, body = received.partition(b"\r\n\r\n")
-    if not sep:
-        return False
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length" and value.strip().isdigit():
-            return len(body) >= int(value.strip())
-    return False

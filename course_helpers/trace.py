@@ -9,89 +9,14 @@ plain text.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from urllib.parse import urlsplit
-
-import requests
 
 from course_helpers.display import Display, Mermaid, shorten
+from course_helpers.exchange import Exchange
 
 #: How much of a header value a diagram shows.
 DIAGRAM_VALUE = 60
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One request and its response, as they went over the wire."""
-
-    method: str
-    url: str
-    status: int
-    reason: str
-    request_headers: list[tuple[str, str]] = field(default_factory=list)
-    response_headers: list[tuple[str, str]] = field(default_factory=list)
-    elapsed: dt.timedelta = dt.timedelta(0)
-
-    @classmethod
-    def from_response(cls, response: requests.Response) -> Exchange:
-        """Record ``response`` and the request that produced it."""
-        request = response.request
-        # A Host header set by hand (to play a named site on 127.0.0.1) is what was sent.
-        request_headers = [("Host", request.headers.get("Host") or urlsplit(request.url).netloc)]
-        request_headers += [(k, v) for k, v in request.headers.items() if k.lower() != "host"]
-        return cls(
-            method=request.method or "GET",
-            url=request.url or "",
-            status=response.status_code,
-            reason=response.reason or "",
-            request_headers=request_headers,
-            response_headers=raw_response_headers(response),
-            elapsed=response.elapsed,
-        )
-
-    @property
-    def path(self) -> str:
-        """The path and query string of the request, as in the request line."""
-        parts = urlsplit(self.url)
-        return parts.path + (f"?{parts.query}" if parts.query else "") or "/"
-
-    @property
-    def cookie_sent(self) -> str | None:
-        """The ``Cookie`` header the client sent, or ``None``."""
-        return _first(self.request_headers, "cookie")
-
-    @property
-    def set_cookies(self) -> list[str]:
-        """Every ``Set-Cookie`` header of the response, one string each, in order."""
-        return [v for k, v in self.response_headers if k.lower() == "set-cookie"]
-
-    @property
-    def location(self) -> str | None:
-        return _first(self.response_headers, "location")
-
-
-def raw_response_headers(response: requests.Response) -> list[tuple[str, str]]:
-    """The response headers as received: repeated headers (``Set-Cookie``) kept apart.
-
-    ``response.headers`` joins repeated headers with ``", "``, which mangles
-    ``Set-Cookie`` (its ``Expires`` date contains a comma); the raw headers
-    of urllib3 keep each one.
-    """
-    raw = getattr(response, "raw", None)
-    headers = getattr(raw, "headers", None)
-    if headers is not None and hasattr(headers, "iteritems"):
-        return [(str(k), str(v)) for k, v in headers.iteritems()]
-    return list(response.headers.items())
-
-
-def _first(headers: list[tuple[str, str]], name: str) -> str | None:
-    for key, value in headers:
-        if key.lower() == name:
-            return value
-    return None
 
 
 class Trace(Display):

@@ -17,7 +17,7 @@ import pytest
 import requests
 from django.http import HttpResponse
 
-from course_helpers import start_demo_site, stop_all_demo_sites
+from course_helpers import DemoClient, start_demo_site, stop_all_demo_sites
 from course_helpers.exercises import lesson00, lessons, progress, reset_progress
 from course_helpers.exercises import store as progress_store
 from course_helpers.exercises.core import (
@@ -205,10 +205,10 @@ def test_huge_answer_is_shortened_with_its_length():
     assert "(100002 chars)" in outcome.message  # the repr's quotes count
 
 
-def _drive_ok(client, prefix, demo):
-    response = client.get(prefix)
+def _drive_ok(attempt):
+    response = attempt.client.get(attempt.prefix)
     if response.status_code != 200:
-        raise Incorrect(f"GET {prefix} answered {response.status_code}.")
+        raise Incorrect(f"GET {attempt.prefix} answered {response.status_code}.")
 
 
 @pytest.mark.parametrize("value", [None, _SomeClass, _EqualsRaises(), "y" * 1_000_000, 3])
@@ -219,7 +219,7 @@ def test_odd_values_never_make_any_kind_raise(value, site):
             title="p",
             variables=["answer"],
             choices=(1, 2),
-            experiment=lambda s: 1,
+            experiment=lambda attempt: 1,
             explain="Because.",
             hints=[],
             solution="answer = 1",
@@ -262,7 +262,7 @@ def test_no_demo_site_makes_http_task_and_prediction_uncheckable(site):
     stop_all_demo_sites()
     assert not site.running
     for exercise, namespace in (
-        (lesson00.q2, {"my_client": requests.Session(), "site": site}),
+        (lesson00.q2, {"my_client": DemoClient("http://127.0.0.1:9"), "site": site}),
         (lesson00.q3, {"prediction": 1, "site": site}),
         (lesson00.q3, {"prediction": 1}),
     ):
@@ -273,8 +273,8 @@ def test_no_demo_site_makes_http_task_and_prediction_uncheckable(site):
 
 
 def test_site_stopping_mid_check_is_a_friendly_uncheckable(site):
-    def inspect(answers, demo, namespace):
-        url = demo.url
+    def inspect(attempt):
+        url = attempt.site.url
         stop_all_demo_sites()
         requests.get(url + "/counter/", timeout=5)  # nothing listens any more
         return "unreachable"
@@ -287,7 +287,8 @@ def test_site_stopping_mid_check_is_a_friendly_uncheckable(site):
 
 
 def test_stopped_site_used_by_a_check_is_a_friendly_uncheckable(site):
-    def inspect(answers, demo, namespace):
+    def inspect(attempt):
+        demo = attempt.site
         stop_all_demo_sites()
         demo.client()  # DemoSiteError: the site is stopped
 
@@ -298,7 +299,7 @@ def test_stopped_site_used_by_a_check_is_a_friendly_uncheckable(site):
 
 
 def test_bug_in_a_verify_function_is_a_course_bug_not_a_traceback(site):
-    def inspect(answers, demo, namespace):
+    def inspect(attempt):
         return {}["missing"]
 
     task = HttpTask(title="t", variables=["c"], inspect=inspect, hints=[], solution="", why="w")
@@ -357,9 +358,9 @@ def test_value_several_variables():
 def test_value_expected_computed_from_the_namespace():
     seen = []
 
-    def expected(namespace):
-        seen.append(namespace)
-        return namespace["secret"] * 2
+    def expected(attempt):
+        seen.append(attempt.namespace)
+        return attempt.namespace["secret"] * 2
 
     exercise = value_exercise(expected=expected)
     namespace = {"secret": 21, "answer": 42}
@@ -387,9 +388,9 @@ def test_value_type_hints(expected, answer, fragment):
 def test_value_diagnose_and_where_to_look():
     calls = []
 
-    def diagnose(name, answer, expected, namespace):
-        calls.append((name, answer, expected))
-        return "That is the port, not the answer." if answer == 8000 else None
+    def diagnose(attempt):
+        calls.append((attempt.name, attempt.answer, attempt.expected))
+        return "That is the port, not the answer." if attempt.answer == 8000 else None
 
     exercise = value_exercise(diagnose=diagnose, where_to_look="See the Set-Cookie header.")
     specific = exercise.check({"answer": 8000})
@@ -476,9 +477,9 @@ def test_function_exercise_reads_exactly_one_function():
 def test_http_task_inspects_the_learners_client_on_the_site(site):
     seen = {}
 
-    def inspect(answers, demo, namespace):
-        seen.update(answers=answers, site=demo, namespace=namespace)
-        client = answers["my_client"]
+    def inspect(attempt):
+        seen.update(answers=attempt.answers, site=attempt.site, namespace=attempt.namespace)
+        client = attempt["my_client"]
         if client.cookies.get("visits") != "2":
             raise Incorrect(f"visits is {client.cookies.get('visits')}, not 2.")
         return "Two visits counted."
@@ -502,7 +503,7 @@ def test_http_task_inspects_the_learners_client_on_the_site(site):
 def test_http_task_without_site_variable_uses_the_running_site(site):
     seen = []
     task = HttpTask(
-        title="t", variables=["c"], inspect=lambda a, s, n: seen.append(s), hints=[], solution="", why="w"
+        title="t", variables=["c"], inspect=lambda attempt: seen.append(attempt.site), hints=[], solution="", why="w"
     )
     assert task.check({"c": 1}).status == CORRECT
     assert seen == [site]
@@ -512,8 +513,8 @@ def test_http_task_without_site_variable_uses_the_running_site(site):
 
 
 def _counter_prediction() -> Prediction:
-    def experiment(demo):
-        client = demo.client()
+    def experiment(attempt):
+        client = attempt.site.client()
         for _ in range(2):
             client.get("/counter/")
         return int(client.cookies["visits"])
@@ -523,7 +524,7 @@ def _counter_prediction() -> Prediction:
         variables=["prediction"],
         choices=(1, 2, 3),
         experiment=experiment,
-        explain=lambda actual: f"One jar, {actual} visits.",
+        explain=lambda attempt: f"One jar, {attempt.actual} visits.",
         hints=[],
         solution="prediction = 2",
         why="The jar sends the cookie back.",
@@ -546,7 +547,7 @@ def test_prediction_choices_are_enforced_before_the_experiment(site):
         title="t",
         variables=["prediction"],
         choices=("yes", "no"),
-        experiment=lambda demo: ran.append(demo) or "no",
+        experiment=lambda attempt: ran.append(attempt.site) or "no",
         explain="Fixed explanation.",
         hints=[],
         solution="",
@@ -563,8 +564,9 @@ def test_prediction_choices_are_enforced_before_the_experiment(site):
 # -- FixTheView -------------------------------------------------------------------------
 
 
-def _drive_home(client, prefix, demo):
-    response = client.get(prefix, params={"name": "Ada"})
+def _drive_home(attempt):
+    prefix = attempt.prefix
+    response = attempt.client.get(prefix, params={"name": "Ada"})
     if response.status_code != 200 or response.text != "Hello Ada":
         raise Incorrect(f"GET {prefix}?name=Ada answered {response.status_code}: {response.text[:40]!r}.")
     return "It greeted Ada."
@@ -616,13 +618,15 @@ def test_fix_the_view_raising_is_raised(site):
 def test_fix_the_view_not_a_function(site):
     outcome = _view_exercise().check({"greet": "Hello", "site": site})
     assert outcome.status == INCORRECT
-    assert outcome.message == "`greet` should be a function, not str."
+    assert outcome.message.startswith("`greet` should be a view function (def greet(request): ...")
+    assert "not str." in outcome.message
 
 
 def test_fix_the_view_two_routes_and_the_slot_is_unplugged_afterwards(site):
     prefixes = []
 
-    def drive(client, prefix, demo):
+    def drive(attempt):
+        client, prefix = attempt.client, attempt.prefix
         prefixes.append(prefix)
         home, login = client.get(prefix), client.get(prefix + "login/")
         if (home.text, login.text) != ("home", "login"):
@@ -632,7 +636,7 @@ def test_fix_the_view_two_routes_and_the_slot_is_unplugged_afterwards(site):
     exercise = _view_exercise(
         variables=["home", "login"],
         drive=drive,
-        routes=lambda answers: {"": answers["home"], "login/": answers["login"]},
+        routes=lambda attempt: {"": attempt["home"], "login/": attempt["login"]},
     )
     namespace = {
         "home": lambda request: HttpResponse("home"),
@@ -924,6 +928,35 @@ def test_lesson00_specific_messages(site):
     assert lesson00.q3.check({"prediction": 3, "site": site}).message.startswith(
         "You predicted 3; the experiment gave 1. requests.get() starts with an empty jar"
     )
-    plain = requests.Session()
+    plain = requests.Session()  # no recorded traffic: the engine refuses it, in the words every lesson uses
     plain.get(site.url + "/counter/", timeout=5)
-    assert "counted 1 visit(s)" in lesson00.q2.check({"my_client": plain, "site": site}).message
+    refused = lesson00.q2.check({"my_client": plain, "site": site})
+    assert refused.status == INCORRECT
+    assert refused.message.startswith("`my_client` should be a client made with site.client(), not Session.")
+    once = site.client()
+    once.get("/counter/")
+    assert "counted 1 visit(s)" in lesson00.q2.check({"my_client": once, "site": site}).message
+
+
+def test_typed_variables_are_refused_by_the_engine_in_one_voice():
+    from course_helpers.exercises.answer_types import CLIENT, TEXT, WHOLE_NUMBER
+
+    seen = []
+    task = HttpTask(
+        title="t",
+        variables={"reader": CLIENT, "count": WHOLE_NUMBER, "name": TEXT, "free": None},
+        inspect=lambda attempt: seen.append(attempt.answers),
+        hints=[],
+        solution="",
+        why="w",
+    )
+    wrong_client = task.check({"reader": "http://127.0.0.1/", "count": 1, "name": "a", "free": 0})
+    assert wrong_client.status == INCORRECT
+    assert wrong_client.message.startswith("`reader` should be a client made with site.client(), not str.")
+    assert task.check({"reader": DemoClient("http://x"), "count": True, "name": "a", "free": 0}).message == (
+        "`count` should be a whole number (an int, no quotes), not bool."
+    )
+    assert "`name` should be text (a str, in quotes), not int." in task.check(
+        {"reader": DemoClient("http://x"), "count": 1, "name": 3, "free": 0}
+    ).message
+    assert seen == []  # a refused type never reaches the check's own code

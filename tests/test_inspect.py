@@ -36,7 +36,8 @@ from course_helpers import (
 )
 from course_helpers.display import Mermaid, Sections, Table, describe_age, shorten
 from course_helpers.sessions import SessionRow, SessionTable
-from course_helpers.trace import Exchange, Trace
+from course_helpers.exchange import Exchange
+from course_helpers.trace import Trace
 
 SITE_NAME = "inspect-tests"
 SESSION_AGE = 1209600  # demo_site.settings.SESSION_COOKIE_AGE

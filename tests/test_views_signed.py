@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from course_helpers import start_demo_site, travel
-from course_helpers.trace import raw_response_headers
+from course_helpers.exchange import raw_response_headers
 
 
 @pytest.fixture(scope="module")

@@ -19,16 +19,38 @@ import inspect
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from course_helpers.exercises import store
 from course_helpers.exercises.view import HintView, OutcomeView, SolutionView
 
-CORRECT = "correct"
-INCORRECT = "incorrect"
-NOT_ATTEMPTED = "not attempted"
-RAISED = "raised"
-UNCHECKABLE = "uncheckable"
+
+class Status(StrEnum):
+    """What ``check()`` found, with how it looks: ``status.symbol``, ``.heading``, ``.colour``, ``.background``.
+
+    A ``Status`` is also its plain name (``Status.CORRECT == "correct"``), so an
+    outcome compares with a string as well as with the constant.
+    """
+
+    CORRECT = ("correct", "✓", "Correct", "#2e7d32", "#eef7ee")
+    INCORRECT = ("incorrect", "✗", "Not yet", "#c62828", "#fdeeee")
+    NOT_ATTEMPTED = ("not attempted", "…", "Not attempted", "#757575", "#f5f5f5")
+    RAISED = ("raised", "!", "Your code raised an exception", "#ef6c00", "#fff4e5")
+    UNCHECKABLE = ("uncheckable", "?", "Could not check", "#6a1b9a", "#f6effa")
+
+    def __new__(cls, value: str, symbol: str, heading: str, colour: str, background: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.symbol, member.heading, member.colour, member.background = symbol, heading, colour, background
+        return member
+
+
+CORRECT = Status.CORRECT
+INCORRECT = Status.INCORRECT
+NOT_ATTEMPTED = Status.NOT_ATTEMPTED
+RAISED = Status.RAISED
+UNCHECKABLE = Status.UNCHECKABLE
 
 
 class Incorrect(Exception):
@@ -62,9 +84,9 @@ class WrongAnswer:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What ``check()`` found: ``status`` is one of the five module constants."""
+    """What ``check()`` found: ``status`` is a :class:`Status`."""
 
-    status: str
+    status: Status
     message: str
     exercise: str
     details: str = ""
@@ -80,30 +102,107 @@ class Outcome:
         return OutcomeView(self).html()
 
 
+@dataclass(frozen=True)
+class AnswerType:
+    """What kind of value a learner's variable must hold, said once for every exercise that reads one.
+
+    ``description`` completes "`name` should be ..." (``{name}`` in it is the
+    variable's name); ``types`` are what
+    ``isinstance`` accepts (``callable`` accepts any callable); ``advice``
+    is added to the message when the value has another type.
+    """
+
+    description: str
+    types: tuple[type, ...] = ()
+    advice: str = ""
+    callable: bool = False
+
+    def accepts(self, value: Any) -> bool:
+        if self.callable:
+            return callable(value) and not isinstance(value, type)
+        if bool not in self.types and isinstance(value, bool):
+            return False
+        return isinstance(value, self.types)
+
+    def refusal(self, name: str, value: Any) -> str:
+        """The message for ``name`` holding ``value`` of the wrong type."""
+        advice = f" {self.advice}" if self.advice else ""
+        return f"`{name}` should be {self.description.format(name=name)}, not {_type_name(value)}.{advice}"
+
+
+def _type_name(value: Any) -> str:
+    return "None" if value is None else type(value).__name__
+
+
+@dataclass
+class Attempt:
+    """Everything a check's callbacks need about one attempt, passed to each of them as the one argument.
+
+    ``answers`` are the learner's variables (``attempt["name"]`` reads one),
+    ``namespace`` the notebook's; ``site`` is the running demo site (found
+    when first used). A kind fills in what its callbacks need as it goes:
+    ``client`` and ``prefix`` while a :class:`~course_helpers.exercises.kinds.FixTheView`
+    drives the learner's views, ``name``/``answer``/``expected`` while a value is
+    diagnosed, ``actual`` once a prediction's experiment has run.
+    """
+
+    exercise: Exercise
+    answers: dict[str, Any]
+    namespace: Mapping[str, Any]
+    client: Any = None
+    prefix: str = ""
+    name: str = ""
+    answer: Any = None
+    expected: Any = None
+    actual: Any = None
+    _site: Any = field(default=None, repr=False)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.answers[name]
+
+    @property
+    def site(self):
+        """The demo site to check against: the notebook's ``site``, else the newest running one."""
+        if self._site is None:
+            from course_helpers.exercises.kinds import demo_site_of
+
+            self._site = demo_site_of(self.namespace)
+        return self._site
+
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call the learner's ``fn``; what it raises becomes a *your code raised* outcome."""
+        return Exercise.call_learner(fn, *args, **kwargs)
+
+
 class Exercise:
     """One exercise of a lesson. Subclasses implement :meth:`verify`.
 
-    ``variables`` are the names the learner fills in; a name still bound to
-    ``...`` (or a function whose body is only ``...``) means *not attempted*.
-    ``solution`` is code that, run in the notebook, makes the check pass:
-    the course's tests prove it, and prove that each of ``wrong_answers``
-    is rejected with its expected message.
+    ``variables`` are the names the learner fills in: a list of names, or a
+    mapping from each name to the :class:`AnswerType` it must hold (a wrong
+    type is refused by the engine, with the same words in every lesson). A
+    name still bound to ``...`` (or a function whose body is only ``...``)
+    means *not attempted*. ``solution`` is code that, run in the notebook,
+    makes the check pass: the course's tests prove it, and prove that each
+    of ``wrong_answers`` is rejected with its expected message.
     """
 
-    kind = "exercise"
+    #: The type a variable gets when ``variables`` names it without one (``None``: any value).
+    default_type: AnswerType | None = None
 
     def __init__(
         self,
         *,
         title: str,
-        variables: tuple[str, ...] | list[str],
+        variables: tuple[str, ...] | list[str] | Mapping[str, AnswerType | None],
         hints: list[str],
         solution: str,
         why: str,
         wrong_answers: list[WrongAnswer] | tuple[WrongAnswer, ...] = (),
     ):
         self.title = title
-        self.variables = tuple(variables)
+        typed = dict(variables) if isinstance(variables, Mapping) else dict.fromkeys(variables)
+        self.variables = tuple(typed)
+        self.types = {name: kind or self.default_type for name, kind in typed.items()}
         self.hints = list(hints)
         self.solution_code = inspect.cleandoc(solution)
         self.why = why
@@ -151,11 +250,11 @@ class Exercise:
 
     # -- what a kind implements ----------------------------------------------
 
-    def verify(self, answers: dict[str, Any], namespace: Mapping[str, Any]) -> str | None:
-        """Check ``answers`` (the learner's ``variables``); raise :class:`Incorrect` if wrong.
+    def verify(self, attempt: Attempt) -> str | None:
+        """Check ``attempt.answers`` (the learner's ``variables``); raise :class:`Incorrect` if wrong.
 
         May return a sentence to add to the success message. Code the
-        learner wrote must be called through :meth:`call_learner`.
+        learner wrote must be called through :meth:`Attempt.call`.
         """
         raise NotImplementedError
 
@@ -164,7 +263,7 @@ class Exercise:
     def _outcome(self, namespace: Mapping[str, Any]) -> Outcome:
         try:
             answers = self._read_answers(namespace)
-            extra = self.verify(answers, namespace)
+            extra = self.verify(Attempt(self, answers, namespace))
         except NotAttempted as exc:
             return Outcome(NOT_ATTEMPTED, str(exc), self.label)
         except Incorrect as exc:
@@ -202,6 +301,10 @@ class Exercise:
                     f"Replace the `...` in `{name}` with your answer, then run both cells again."
                 )
             answers[name] = value
+        for name, value in answers.items():
+            kind = self.types.get(name)
+            if kind is not None and not kind.accepts(value):
+                raise Incorrect(kind.refusal(name, value))
         return answers
 
     @staticmethod

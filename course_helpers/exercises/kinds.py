@@ -18,10 +18,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from course_helpers.display import shorten
-from course_helpers.exercises.core import Exercise, Incorrect, LearnerError, NotAttempted, Uncheckable
+from course_helpers.exercises.answer_types import FUNCTION, VIEW
+from course_helpers.exercises.core import (
+    Attempt,
+    Exercise,
+    Incorrect,
+    LearnerError,
+    NotAttempted,
+    Uncheckable,
+)
 
-#: ``diagnose(name, answer, expected, namespace)`` returns a specific message for a wrong answer, or None.
-Diagnose = Callable[[str, Any, Any, Mapping[str, Any]], "str | None"]
+#: Every callback of a check takes the one :class:`~course_helpers.exercises.core.Attempt`.
+Callback = Callable[[Attempt], Any]
 
 
 def demo_site_of(namespace: Mapping[str, Any]):
@@ -81,21 +89,20 @@ def _type_hint(answer: Any, expected: Any) -> str | None:
 class ValueExercise(Exercise):
     """The learner sets one or more variables to values.
 
-    ``expected`` maps each variable to its value, or is a callable taking the
-    namespace and returning that mapping (for values that depend on the live
-    site). With one variable, the value itself may be given. ``diagnose`` may
-    give a specific message for a wrong answer; otherwise ``where_to_look``
-    says where the answer can be found.
+    ``expected`` maps each variable to its value, or is a callback
+    ``expected(attempt)`` returning that mapping (for values that depend on
+    the live site). With one variable, the value itself may be given.
+    ``diagnose(attempt)`` may give a specific message for a wrong answer
+    (``attempt.name``, ``.answer`` and ``.expected`` say which); otherwise
+    ``where_to_look`` says where the answer can be found.
     """
-
-    kind = "value"
 
     def __init__(
         self,
         *,
         expected: Any,
         tolerance: float | None = None,
-        diagnose: Diagnose | None = None,
+        diagnose: Callback | None = None,
         where_to_look: str = "",
         **kwargs: Any,
     ):
@@ -105,21 +112,22 @@ class ValueExercise(Exercise):
         self.diagnose = diagnose
         self.where_to_look = where_to_look
 
-    def expected_values(self, namespace: Mapping[str, Any]) -> dict[str, Any]:
-        expected = self.expected(namespace) if callable(self.expected) else self.expected
+    def expected_values(self, attempt: Attempt) -> dict[str, Any]:
+        expected = self.expected(attempt) if callable(self.expected) else self.expected
         if len(self.variables) == 1 and not (
             isinstance(expected, dict) and set(expected) == set(self.variables)
         ):
             expected = {self.variables[0]: expected}
         return expected
 
-    def verify(self, answers: dict[str, Any], namespace: Mapping[str, Any]) -> None:
-        expected = self.expected_values(namespace)
+    def verify(self, attempt: Attempt) -> None:
+        expected = self.expected_values(attempt)
         for name in self.variables:
-            answer, want = answers[name], expected[name]
+            answer, want = attempt.answers[name], expected[name]
             if same_value(answer, want, self.tolerance):
                 continue
-            specific = self.diagnose(name, answer, want, namespace) if self.diagnose else None
+            attempt.name, attempt.answer, attempt.expected = name, answer, want
+            specific = self.diagnose(attempt) if self.diagnose else None
             message = specific or _type_hint(answer, want) or f"`{name}` = {_shown(answer)} is not right."
             if not specific and self.where_to_look:
                 message += f" {self.where_to_look}"
@@ -144,7 +152,7 @@ class FunctionExercise(Exercise):
     was expected is reported as a forgotten ``return``.
     """
 
-    kind = "function"
+    default_type = FUNCTION
 
     def __init__(self, *, cases: list[Case], tolerance: float | None = None, **kwargs: Any):
         super().__init__(**kwargs)
@@ -153,14 +161,12 @@ class FunctionExercise(Exercise):
         self.cases = list(cases)
         self.tolerance = tolerance
 
-    def verify(self, answers: dict[str, Any], namespace: Mapping[str, Any]) -> str:
+    def verify(self, attempt: Attempt) -> str:
         name = self.variables[0]
-        fn = answers[name]
-        if not callable(fn):
-            raise Incorrect(f"`{name}` should be a function (def {name}(...): ...), not {type(fn).__name__}.")
+        fn = attempt.answers[name]
         for case in self.cases:
             args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-            result = self.call_learner(fn, *args, **kwargs)
+            result = attempt.call(fn, *args, **kwargs)
             call = _call_text(name, case.args, case.kwargs)
             if args != case.args or kwargs != case.kwargs:
                 raise Incorrect(f"{call} changed its argument(s); a check function should only read them.")
@@ -183,38 +189,35 @@ def _call_text(name: str, args: tuple, kwargs: dict) -> str:
 class HttpTask(Exercise):
     """The learner drives the demo site (usually with their own ``site.client()``).
 
-    ``inspect(answers, site, namespace)`` looks at the learner's session, its
-    jar and the server's state; it raises :class:`Incorrect` with a specific
-    message, or returns a sentence for the success message.
+    ``inspect(attempt)`` looks at what really happened (the learner's
+    client's recorded traffic, ``client.trace``, and the server's state, via
+    ``attempt.site``); it raises :class:`Incorrect` with a specific message,
+    or returns a sentence for the success message.
     """
 
-    kind = "http"
-
-    def __init__(
-        self, *, inspect: Callable[[dict[str, Any], Any, Mapping[str, Any]], str | None], **kwargs: Any
-    ):
+    def __init__(self, *, inspect: Callback, **kwargs: Any):
         super().__init__(**kwargs)
         self.inspect = inspect
 
-    def verify(self, answers: dict[str, Any], namespace: Mapping[str, Any]) -> str | None:
-        return self.inspect(answers, demo_site_of(namespace), namespace)
+    def verify(self, attempt: Attempt) -> str | None:
+        attempt.site  # noqa: B018 - an HTTP task with no site running is uncheckable, whatever it inspects
+        return self.inspect(attempt)
 
 
 class Prediction(Exercise):
-    """The learner predicts what will happen; the check runs ``experiment(site)`` and compares.
+    """The learner predicts what will happen; the check runs ``experiment(attempt)`` and compares.
 
-    ``choices``, if given, are the allowed predictions. ``explain(actual)``
-    (or a fixed sentence) says why the experiment came out as it did: the
-    learning moment when the prediction was wrong.
+    ``choices``, if given, are the allowed predictions. ``explain(attempt)``
+    (with ``attempt.actual`` set), or a fixed sentence, says why the
+    experiment came out as it did: the learning moment when the prediction
+    was wrong.
     """
-
-    kind = "prediction"
 
     def __init__(
         self,
         *,
-        experiment: Callable[[Any], Any],
-        explain: str | Callable[[Any], str],
+        experiment: Callback,
+        explain: str | Callback,
         choices: tuple | list | None = None,
         **kwargs: Any,
     ):
@@ -223,14 +226,14 @@ class Prediction(Exercise):
         self.explain = explain
         self.choices = tuple(choices) if choices is not None else None
 
-    def verify(self, answers: dict[str, Any], namespace: Mapping[str, Any]) -> str:
+    def verify(self, attempt: Attempt) -> str:
         name = self.variables[0]
-        prediction = answers[name]
+        prediction = attempt.answers[name]
         if self.choices is not None and not any(same_value(prediction, c) for c in self.choices):
             options = ", ".join(repr(c) for c in self.choices)
             raise Incorrect(f"`{name}` = {_shown(prediction)} is not one of the choices: {options}.")
-        actual = self.experiment(demo_site_of(namespace))
-        why = self.explain(actual) if callable(self.explain) else self.explain
+        actual = attempt.actual = self.experiment(attempt)
+        why = self.explain(attempt) if callable(self.explain) else self.explain
         if not same_value(prediction, actual):
             raise Incorrect(f"You predicted {prediction!r}; the experiment gave {actual!r}. {why}")
         return f"The experiment gave {actual!r}. {why}"
@@ -239,43 +242,35 @@ class Prediction(Exercise):
 class FixTheView(Exercise):
     """The learner writes Django views; the check serves them from the running site and drives them.
 
-    ``routes(answers)`` maps paths under the slot (``""``, ``"home/"``) to the
-    learner's views (default: the first variable at ``""``).
-    ``drive(client, slot_prefix, site)`` sends requests with a fresh client
-    and raises :class:`Incorrect` when a response is wrong.
+    ``routes(attempt)`` maps paths under the served prefix (``""``,
+    ``"home/"``) to the learner's views (default: the first variable at
+    ``""``). ``drive(attempt)`` sends requests with ``attempt.client`` (a
+    fresh client) to ``attempt.prefix`` and raises :class:`Incorrect` when a
+    response is wrong.
     """
 
-    kind = "view"
+    default_type = VIEW
 
-    def __init__(
-        self,
-        *,
-        drive: Callable[[Any, str, Any], str | None],
-        routes: Callable[[dict[str, Any]], dict[str, Callable]] | None = None,
-        **kwargs: Any,
-    ):
+    def __init__(self, *, drive: Callback, routes: Callback | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.drive = drive
-        self.routes = routes or (lambda answers: {"": answers[self.variables[0]]})
+        self.routes = routes or (lambda attempt: {"": attempt.answers[self.variables[0]]})
 
-    def verify(self, answers: dict[str, Any], namespace: Mapping[str, Any]) -> str | None:
-        from demo_site.exercise_slots import plugged
+    def verify(self, attempt: Attempt) -> str | None:
+        from course_helpers.serving import serve_view
 
-        for name in self.variables:
-            if not callable(answers[name]):
-                raise Incorrect(f"`{name}` should be a function, not {type(answers[name]).__name__}.")
         try:
-            routes = self.routes(answers)
+            routes = self.routes(attempt)
         except Exception as exc:  # e.g. the learner's decorator raised when applied
             raise LearnerError(exc) from exc
-        site = demo_site_of(namespace)
-        with plugged(routes) as slot, site.client() as client:
+        with serve_view(routes) as served, attempt.site.client() as client:
+            attempt.client, attempt.prefix = client, served.path
             try:
-                result = self.drive(client, slot.prefix, site)
+                result = self.drive(attempt)
             except Incorrect:
-                _raise_view_error(slot.errors)
+                _raise_view_error(served.errors)
                 raise
-            _raise_view_error(slot.errors)
+            _raise_view_error(served.errors)
         return result
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import requests
 
-from course_helpers.exercises.core import Incorrect, Lesson, WrongAnswer
+from course_helpers.cookies import find_cookie
+from course_helpers.exercises.answer_types import CLIENT
+from course_helpers.exercises.core import Attempt, Incorrect, Lesson, WrongAnswer
 from course_helpers.exercises.kinds import HttpTask, Prediction, ValueExercise
 
 LESSON = Lesson("00", "Start here")
 
 
-def _diagnose_visits(name: str, answer: Any, expected: Any, namespace: Any) -> str | None:
+def _diagnose_visits(attempt: Attempt) -> str | None:
+    answer = attempt.answer
     if answer == 3:
         return "Right count, wrong type: a cookie's value is always text. Write it in quotes: '3'."
     if answer in ("2", 2):
@@ -52,14 +53,9 @@ q1 = LESSON.add(
 )
 
 
-def _inspect_five_visits(answers: dict[str, Any], site: Any, namespace: Any) -> str:
-    client = answers["my_client"]
-    if not isinstance(client, requests.Session):
-        raise Incorrect(
-            f"`my_client` should be a client made with site.client(), not {type(client).__name__}: "
-            "the cookies live in a Session's jar."
-        )
-    visits = [c.value for c in client.cookies if c.name == "visits"]
+def _inspect_five_visits(attempt: Attempt) -> str:
+    client = attempt["my_client"]
+    visits = [cookie.value] if (cookie := find_cookie(client, "visits")) else []
     if not visits:
         raise Incorrect(
             "`my_client`'s jar has no `visits` cookie. Did you send the requests with my_client.get(...)? "
@@ -74,7 +70,7 @@ q2 = LESSON.add(
     "q2",
     HttpTask(
         title="Be counted five times",
-        variables=["my_client"],
+        variables={"my_client": CLIENT},
         inspect=_inspect_five_visits,
         hints=[
             "Create the client once (my_client = site.client()), then send several requests with it.",
@@ -101,7 +97,8 @@ q2 = LESSON.add(
 )
 
 
-def _third_plain_visit(site: Any) -> int:
+def _third_plain_visit(attempt: Attempt) -> int:
+    site = attempt.site
     replies = [requests.get(site.url + "/counter/", timeout=10).text for _ in range(3)]
     return int(replies[-1].split("visited this page ")[1].split(" time")[0])
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import requests
 
-from course_helpers.exercises.core import Incorrect, Lesson, WrongAnswer
-from course_helpers.exercises.kinds import HttpTask, Prediction, ValueExercise, demo_site_of
+from course_helpers.cookies import find_cookie
+from course_helpers.exercises.answer_types import CLIENT, RAW_REPLY
+from course_helpers.exercises.core import Attempt, Incorrect, Lesson, WrongAnswer
+from course_helpers.exercises.kinds import HttpTask, Prediction, ValueExercise
 
 LESSON = Lesson("01", "HTTP forgets")
 
@@ -24,23 +25,9 @@ def _count_in(text: str) -> int | None:
 # -- q1: send a Cookie header by hand ---------------------------------------------------
 
 
-def _request_head(sent: bytes) -> tuple[str, list[tuple[str, str]]]:
-    lines = sent.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
-    headers = [(k.strip(), v.strip()) for k, _, v in (line.partition(":") for line in lines[1:])]
-    return lines[0], headers
-
-
-def _inspect_counter_42(answers: dict[str, Any], site: Any, namespace: Any) -> str:
-    from course_helpers.exchange import RawReply
-
-    reply = answers["counter_reply"]
-    if not isinstance(reply, RawReply):
-        kind = type(reply).__name__
-        raise Incorrect(
-            f"`counter_reply` is a {kind}; make it with raw_http(site, '...') so the check can read "
-            "the exact bytes you sent and received."
-        )
-    request_line, headers = _request_head(reply.sent)
+def _inspect_counter_42(attempt: Attempt) -> str:
+    reply = attempt["counter_reply"]
+    request_line, headers = reply.request_line, reply.request_headers
     parts = request_line.split(" ")
     if len(parts) < 2 or parts[0] != "GET" or parts[1].split("?")[0] != "/counter/":
         raise Incorrect(
@@ -85,7 +72,7 @@ q1 = LESSON.add(
     "q1",
     HttpTask(
         title="Be remembered by hand",
-        variables=["counter_reply"],
+        variables={"counter_reply": RAW_REPLY},
         inspect=_inspect_counter_42,
         hints=[
             "Start from the raw_http request above and add one header line to it.",
@@ -126,7 +113,7 @@ q1 = LESSON.add(
             ),
             WrongAnswer(
                 "import requests\ncounter_reply = requests.get(site.url + '/counter/', headers={'Cookie': 'visits=41'})",
-                "make it with raw_http",
+                "should be the reply of raw_http",
             ),
         ],
     ),
@@ -139,10 +126,9 @@ q1 = LESSON.add(
 SHOP_CANDIDATES = ("/", "/echo/", "/shop/", "/shop/fruit/", "/shopping/")
 
 
-def _paths_that_get_the_shop_cookie(namespace: Any) -> set[str]:
+def _paths_that_get_the_shop_cookie(attempt: Attempt) -> set[str]:
     """Visit /shop/ with a fresh client, then each candidate: which requests carried shop_visits?"""
-    site = demo_site_of(namespace)
-    with site.client() as client:
+    with attempt.site.client() as client:
         client.get("/shop/")
         carried = set()
         for path in SHOP_CANDIDATES:
@@ -152,7 +138,8 @@ def _paths_that_get_the_shop_cookie(namespace: Any) -> set[str]:
     return carried
 
 
-def _diagnose_shop(name: str, answer: Any, expected: Any, namespace: Any) -> str | None:
+def _diagnose_shop(attempt: Attempt) -> str | None:
+    name, answer, expected = attempt.name, attempt.answer, attempt.expected
     if not isinstance(answer, (set, frozenset, list, tuple)) or not all(isinstance(p, str) for p in answer):
         return f"`{name}` should be a set of paths such as {{'/shop/'}}, not {answer!r}."
     chosen = set(answer)
@@ -211,11 +198,12 @@ q2 = LESSON.add(
 # -- q3: a copied session key -----------------------------------------------------------
 
 
-def _copied_session_key(site: Any) -> int | None:
+def _copied_session_key(attempt: Attempt) -> int | None:
+    site = attempt.site
     with site.client() as first:
         for _ in range(3):
             first.get("/session/counter/")
-        key = first.cookies["sessionid"]
+        key = find_cookie(first, "sessionid").value
     reply = requests.get(site.url + "/session/counter/", headers={"Cookie": f"sessionid={key}"}, timeout=10)
     return _count_in(reply.text)
 
@@ -249,15 +237,8 @@ q3 = LESSON.add(
 # -- q4: a client that refuses cookies ----------------------------------------------------
 
 
-def _inspect_refuser(answers: dict[str, Any], site: Any, namespace: Any) -> str:
-    from course_helpers.trace import Trace
-
-    client = answers["refuser"]
-    if not isinstance(getattr(client, "trace", None), Trace):
-        raise Incorrect(
-            f"`refuser` is a {type(client).__name__}; make it with site.client(), so that the check can "
-            "see every request it sent and every cookie it was given."
-        )
+def _inspect_refuser(attempt: Attempt) -> str:
+    client = attempt["refuser"]
     visits = [ex for ex in client.trace if ex.path.split("?")[0] == "/session/counter/"]
     if len(visits) < 3:
         elsewhere = sorted({ex.path for ex in client.trace} - {"/session/counter/"})
@@ -278,7 +259,7 @@ def _inspect_refuser(answers: dict[str, Any], site: Any, namespace: Any) -> str:
         for header in ex.set_cookies:
             if header.startswith("sessionid="):
                 keys.append(header.split(";")[0].split("=", 1)[1])
-    rows = site.sessions()
+    rows = attempt.site.sessions()
     found = [rows.get(key) for key in keys]
     orphans = [row for row in found if row is not None and row.data == {"visits": 1}]
     if len(orphans) < len(visits):
@@ -296,7 +277,7 @@ q4 = LESSON.add(
     "q4",
     HttpTask(
         title="Refuse the cookies",
-        variables=["refuser"],
+        variables={"refuser": CLIENT},
         inspect=_inspect_refuser,
         hints=[
             "Make refuser = site.client() and visit /session/counter/ with it three times, "
@@ -331,7 +312,7 @@ q4 = LESSON.add(
             ),
             WrongAnswer(
                 "import requests\nrefuser = requests.Session()\nrefuser.get(site.url + '/session/counter/')",
-                "make it with site.client()",
+                "should be a client made with site.client()",
             ),
         ],
     ),

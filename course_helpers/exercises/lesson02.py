@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
-import requests
-
-from course_helpers.cookies import explain_set_cookie
+from course_helpers.cookies import explain_set_cookie, find_cookie
 from course_helpers.display import describe_age
-from course_helpers.exercises.core import Incorrect, Lesson, WrongAnswer
+from course_helpers.exchange import set_cookie_headers
+from course_helpers.exercises.answer_types import CLIENT
+from course_helpers.exercises.core import Attempt, Incorrect, Lesson, WrongAnswer
 from course_helpers.exercises.kinds import FixTheView, HttpTask, Prediction
 
 LESSON = Lesson("02", "Cookies in Django")
@@ -19,28 +18,17 @@ SHOP = "/cookies/shop"
 THIRTY_DAYS = 30 * 86400
 
 
-def _set_cookie_headers(response: requests.Response, name: str) -> list[str]:
-    """The ``Set-Cookie`` headers of ``response`` for the cookie ``name``, as sent."""
-    return [h for h in response.raw.headers.getlist("Set-Cookie") if h.split("=", 1)[0].strip() == name]
-
-
 # -- q1 · a cookie that lasts 30 days (HttpTask) -------------------------------------
 
 
-def _inspect_remember(answers: dict[str, Any], site: Any, namespace: Any) -> str:
-    client = answers["keeper"]
-    if not isinstance(client, requests.Session):
-        raise Incorrect(
-            f"`keeper` should be a client made with site.client(), not {type(client).__name__}: "
-            "the cookie has to end up in a client's jar."
-        )
-    found = [c for c in client.cookies if c.name == "remember"]
-    if not found:
+def _inspect_remember(attempt: Attempt) -> str:
+    client = attempt["keeper"]
+    cookie = find_cookie(client, "remember")
+    if cookie is None:
         raise Incorrect(
             "keeper's jar has no `remember` cookie. Ask the lab for one with keeper itself: "
             "keeper.get('/cookies/set/', params={'name': 'remember', 'value': 'me', ...})."
         )
-    cookie = found[0]
     if cookie.expires is None:
         raise Incorrect(
             "Your `remember` cookie is a session cookie (no Max-Age, no Expires): a browser forgets it "
@@ -67,7 +55,7 @@ q1 = LESSON.add(
     "q1",
     HttpTask(
         title="A cookie that lasts 30 days",
-        variables=["keeper"],
+        variables={"keeper": CLIENT},
         inspect=_inspect_remember,
         hints=[
             "Make a client (keeper = site.client()) and send one request to the lab, /cookies/set/, with it.",
@@ -113,13 +101,14 @@ q1 = LESSON.add(
 # -- q2 · the shop's cookie (FixTheView) ---------------------------------------------
 
 
-def _drive_shop(client: Any, prefix: str, site: Any) -> str:
-    response = client.get(prefix)
+def _drive_shop(attempt: Attempt) -> str:
+    client = attempt.client
+    response = client.get(attempt.prefix)
     if response.status_code != 200:
         raise Incorrect(
             f"Your view answered {response.status_code}; it should answer 200 and set the cookie."
         )
-    headers = _set_cookie_headers(response, "cart")
+    headers = set_cookie_headers(response, "cart")
     if not headers:
         raise Incorrect(
             "Your view's response set no `cart` cookie: call response.set_cookie('cart', 'apple', ...) "
@@ -138,7 +127,7 @@ def _drive_shop(client: Any, prefix: str, site: Any) -> str:
             "Your cookie is Secure: requests stores it but never sends it over plain http, so no shop page "
             "gets it. Leave secure off for this http-only demo site."
         )
-    if not any(c.name == "cart" for c in client.cookies):
+    if find_cookie(client, "cart") is None:
         raise Incorrect(
             f"The client refused your cookie ({headers[-1]}). Check its Domain: leave domain unset "
             "for a host-only cookie."
@@ -227,14 +216,15 @@ q2 = LESSON.add(
 # -- q3 · deleting the shop's cookie (FixTheView) --------------------------------------
 
 
-def _drive_forget(client: Any, prefix: str, site: Any) -> str:
+def _drive_forget(attempt: Attempt) -> str:
+    client = attempt.client
     client.get(f"{SHOP}/add/")  # the real shop sets cart=apple with Path=/cookies/shop
-    assert any(c.name == "cart" for c in client.cookies), "the shop did not set its cookie"
-    response = client.get(prefix)
+    assert find_cookie(client, "cart") is not None, "the shop did not set its cookie"
+    response = client.get(attempt.prefix)
     if response.status_code != 200:
         raise Incorrect(f"Your view answered {response.status_code}; it should answer 200.")
-    headers = _set_cookie_headers(response, "cart")
-    left = [c for c in client.cookies if c.name == "cart"]
+    headers = set_cookie_headers(response, "cart")
+    left = find_cookie(client, "cart")
     still_sent = "cart" in client.get(f"{SHOP}/cart/").json()["cookies"]
     if not left and not still_sent:
         return "The jar no longer holds cart, and /cookies/shop/cart/ no longer receives it."
@@ -313,8 +303,8 @@ q3 = LESSON.add(
 # -- q4 · what comes back (Prediction) ------------------------------------------------
 
 
-def _round_trip(site: Any) -> str:
-    with site.client() as client:
+def _round_trip(attempt: Attempt) -> str:
+    with attempt.site.client() as client:
         client.get("/cookies/set/", params={"name": "flavour", "value": "chocolate chip"})
         return client.get("/cookies/read/", params={"name": "flavour"}).json()["value"]
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
 import requests
 
-from course_helpers.exercises.core import Incorrect, Lesson, Uncheckable, WrongAnswer
+from course_helpers.cookies import find_cookie
+from course_helpers.exercises.answer_types import CLIENT, RESPONSE
+from course_helpers.exercises.core import Attempt, Incorrect, Lesson, Uncheckable, WrongAnswer
 from course_helpers.exercises.kinds import Case, FunctionExercise, HttpTask, ValueExercise
 
 LESSON = Lesson("03", "Signed cookies")
@@ -37,11 +37,11 @@ def _b62(moment: dt.datetime) -> str:
 class _TimestampExercise(FunctionExercise):
     """A FunctionExercise that first names the usual wrong kinds of result (seconds, text, naive datetime)."""
 
-    def verify(self, answers: dict[str, Any], namespace: Mapping[str, Any]) -> str:
-        fn = answers[self.variables[0]]
+    def verify(self, attempt: Attempt) -> str:
+        fn = attempt[self.variables[0]]
         if callable(fn):
             probe = self.cases[0]
-            result = self.call_learner(fn, *probe.args)
+            result = attempt.call(fn, *probe.args)
             name = self.variables[0]
             if isinstance(result, int) and not isinstance(result, bool):
                 raise Incorrect(
@@ -58,7 +58,7 @@ class _TimestampExercise(FunctionExercise):
                     f"{name}(...) returned a naive datetime ({result:%Y-%m-%d %H:%M:%S}, no time zone): "
                     "it cannot be compared with an aware one. Pass tz=dt.timezone.utc to fromtimestamp()."
                 )
-        return super().verify(answers, namespace)
+        return super().verify(attempt)
 
 
 q1 = LESSON.add(
@@ -126,16 +126,12 @@ q1 = LESSON.add(
 # -- q2 · Read a signed cookie without the key -------------------------------------
 
 
-def _inspect_recent(answers: dict[str, Any], site: Any, namespace: Mapping[str, Any]) -> str:
+def _inspect_recent(attempt: Attempt) -> str:
     from django.core import signing
 
-    reader, pages = answers["reader"], answers["recent_pages"]
-    if not isinstance(reader, requests.Session):
-        raise Incorrect(
-            f"`reader` should be the client you visited the pages with (reader = site.client()), "
-            f"not {type(reader).__name__}."
-        )
-    raw = next((c.value for c in reader.cookies if c.name == "recent"), None)
+    reader, pages = attempt["reader"], attempt["recent_pages"]
+    cookie = find_cookie(reader, "recent")
+    raw = cookie.value if cookie is not None else None
     if raw is None:
         raise Incorrect(
             "reader's jar has no `recent` cookie. Send the visits with reader.get('/signed/recent/', "
@@ -189,7 +185,7 @@ q2 = LESSON.add(
     "q2",
     HttpTask(
         title="Read a signed cookie without the key",
-        variables=["reader", "recent_pages"],
+        variables={"reader": CLIENT, "recent_pages": None},
         inspect=_inspect_recent,
         hints=[
             "reader = site.client(), then reader.get('/signed/recent/', params={'page': '/shop/'}) "
@@ -242,12 +238,8 @@ def _server_clock_ahead(reply: requests.Response) -> dt.timedelta | None:
     return answered - dt.datetime.now(_UTC)
 
 
-def _inspect_late_reply(answers: dict[str, Any], site: Any, namespace: Mapping[str, Any]) -> str:
-    reply = answers["late_reply"]
-    if not isinstance(reply, requests.Response):
-        raise Incorrect(
-            f"`late_reply` should be the response of client.get('/signed/plan/'), not {type(reply).__name__}."
-        )
+def _inspect_late_reply(attempt: Attempt) -> str:
+    reply = attempt["late_reply"]
     if not reply.url.split("?")[0].endswith("/signed/plan/"):
         raise Incorrect(
             f"`late_reply` is the answer from {reply.url}; ask /signed/plan/, which reads the cookie."
@@ -288,7 +280,7 @@ q3 = LESSON.add(
     "q3",
     HttpTask(
         title='Make the server say "expired"',
-        variables=["late_reply"],
+        variables={"late_reply": RESPONSE},
         inspect=_inspect_late_reply,
         hints=[
             "Use one client: first /signed/plan/choose/?plan=free, then /signed/plan/.",
@@ -335,8 +327,8 @@ def _xor(data: bytes, key: bytes) -> bytes:
     return bytes(b ^ key[i % len(key)] for i, b in enumerate(data))
 
 
-def _expected_forgery(namespace: Mapping[str, Any]) -> str:
-    guest = namespace.get("guest_cookie")
+def _expected_forgery(attempt: Attempt) -> str:
+    guest = attempt.namespace.get("guest_cookie")
     if not isinstance(guest, str) or ":" not in guest:
         raise Uncheckable("Run the cells above that define `guest_cookie` and `xor_check` first.")
     name, tag = guest.rsplit(":", 1)
@@ -344,7 +336,8 @@ def _expected_forgery(namespace: Mapping[str, Any]) -> str:
     return "admin:" + _xor(b"admin", key).hex()
 
 
-def _diagnose_forgery(name: str, answer: Any, expected: Any, namespace: Mapping[str, Any]) -> str | None:
+def _diagnose_forgery(attempt: Attempt) -> str | None:
+    answer, namespace = attempt.answer, attempt.namespace
     if not isinstance(answer, str):
         return f"`forged` should be the cookie's text, like the guest cookie 'guest:…', not {type(answer).__name__}."
     check = namespace.get("xor_check")

@@ -6,12 +6,11 @@ before the notebook starts the demo site.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import requests
-
-from course_helpers.exercises.core import Incorrect, Lesson, WrongAnswer
+from course_helpers.cookies import find_cookie
+from course_helpers.exercises.answer_types import CLIENT, DECORATOR
+from course_helpers.exercises.core import Attempt, Incorrect, Lesson, WrongAnswer
 from course_helpers.exercises.kinds import Case, FixTheView, FunctionExercise, HttpTask, Prediction
 from course_helpers.redirects import open_redirect_payloads
 
@@ -27,10 +26,10 @@ HOME = "/cookie-login/home/"
 # -- q1: where does the classic login send you? ----------------------------------------
 
 
-def _classic_login_lands(site: Any) -> str:
+def _classic_login_lands(attempt: Attempt) -> str:
     from demo_site.cookie_login import classic
 
-    with site.client() as client:
+    with attempt.site.client() as client:
         reply = client.post(
             f"{CLASSIC_LOGIN}?next={CLASSIC_HOME}",
             data={"username": classic.CLASSIC_USERNAME, "password": classic.CLASSIC_PASSWORD},
@@ -202,20 +201,9 @@ def _secret_page(request):
     return HttpResponse(f"The secret page, for {cookie_user(request)}.", content_type="text/plain")
 
 
-def _log_in(client: requests.Session, username: str, password: str) -> requests.Response:
-    """Log ``client`` in through the fixed login form, CSRF token and all."""
-    client.get(LOGIN)
-    return client.post(
-        LOGIN,
-        data={"username": username, "password": password, "csrfmiddlewaretoken": client.cookies["csrftoken"]},
-        allow_redirects=False,
-    )
-
-
-def _drive_check_login(client: Any, prefix: str, site: Any) -> str:
-    from demo_site.home.users import DEMO_USERS
-
-    asked = f"{prefix}?x=1"
+def _drive_check_login(attempt: Attempt) -> str:
+    client = attempt.client
+    asked = f"{attempt.prefix}?x=1"
     anonymous = client.get(asked, allow_redirects=False)
     if anonymous.status_code >= 500:
         raise Incorrect(
@@ -252,7 +240,7 @@ def _drive_check_login(client: Any, prefix: str, site: Any) -> str:
             "A forged, unsigned cookie login_user=bob got in. Anyone can type that cookie: read it with "
             "cookie_user(request) (get_signed_cookie checks the signature), never with request.COOKIES."
         )
-    _log_in(client, "bob", DEMO_USERS["bob"])
+    client.log_in("bob", url=LOGIN, allow_redirects=False)
     logged_in = client.get(asked, allow_redirects=False)
     if logged_in.status_code != 200:
         raise Incorrect(
@@ -267,9 +255,9 @@ def _drive_check_login(client: Any, prefix: str, site: Any) -> str:
 class _FixTheDecorator(FixTheView):
     """A FixTheView for a decorator: it must also keep the view's name and docstring."""
 
-    def verify(self, answers: dict[str, Any], namespace: Any) -> str | None:
-        result = super().verify(answers, namespace)
-        wrapped = self.call_learner(answers["check_login"], _secret_page)
+    def verify(self, attempt: Attempt) -> str | None:
+        result = super().verify(attempt)
+        wrapped = attempt.call(attempt["check_login"], _secret_page)
         name = getattr(wrapped, "__name__", None)
         if name != _secret_page.__name__ or getattr(wrapped, "__doc__", None) != _secret_page.__doc__:
             raise Incorrect(
@@ -290,8 +278,8 @@ q3 = LESSON.add(
     "q3",
     _FixTheDecorator(
         title="Fix the classic check_login",
-        variables=["check_login"],
-        routes=lambda answers: {"": answers["check_login"](_secret_page)},
+        variables={"check_login": DECORATOR},
+        routes=lambda attempt: {"": attempt["check_login"](_secret_page)},
         drive=_drive_check_login,
         hints=[
             "Keep the classic shape (a function `inner` inside `check_login`), but give every path a "
@@ -380,17 +368,12 @@ q3 = LESSON.add(
 # -- q4: log in as bob ------------------------------------------------------------------
 
 
-def _inspect_bob(answers: dict[str, Any], site: Any, namespace: Any) -> str:
-    client = answers["bob_client"]
-    if not isinstance(client, requests.Session) or not hasattr(client, "trace"):
-        raise Incorrect(
-            f"`bob_client` should be a client made with site.client(), not {type(client).__name__}: "
-            "the check reads its cookie jar and the requests it recorded."
-        )
+def _inspect_bob(attempt: Attempt) -> str:
+    client = attempt["bob_client"]
     posts = [ex for ex in client.trace if ex.method == "POST" and ex.path.split("?")[0] == LOGIN]
-    cookie = next((c for c in client.cookies if c.name == "login_user"), None)
+    cookie = find_cookie(client, "login_user")
     if cookie is None:
-        if any(c.name == "login" for c in client.cookies):
+        if find_cookie(client, "login") is not None:
             raise Incorrect(
                 "bob_client holds the classic cookie `login` (it says 'yes', for nobody in particular). "
                 f"Log in through the fixed login at {LOGIN}, as bob."
@@ -428,7 +411,7 @@ q4 = LESSON.add(
     "q4",
     HttpTask(
         title="Log in as bob, CSRF token and all",
-        variables=["bob_client"],
+        variables={"bob_client": CLIENT},
         inspect=_inspect_bob,
         hints=[
             "bob_client = site.client(); then bob_client.get('/cookie-login/login/') gives it a csrftoken cookie.",

@@ -11,15 +11,6 @@ from course_helpers.display import Display
 if TYPE_CHECKING:
     from course_helpers.exercises.core import Outcome
 
-_STYLE = {
-    # status: (symbol, heading, border colour, background)
-    "correct": ("✓", "Correct", "#2e7d32", "#eef7ee"),
-    "incorrect": ("✗", "Not yet", "#c62828", "#fdeeee"),
-    "not attempted": ("…", "Not attempted", "#757575", "#f5f5f5"),
-    "raised": ("!", "Your code raised an exception", "#ef6c00", "#fff4e5"),
-    "uncheckable": ("?", "Could not check", "#6a1b9a", "#f6effa"),
-}
-
 
 def _inline(text: str) -> str:
     """``text`` escaped for HTML, a name quoted in backticks (`` `visits` ``) shown as code."""
@@ -40,19 +31,22 @@ class OutcomeView(Display):
         self.outcome = outcome
 
     def text(self) -> str:
-        symbol, heading, _, _ = _STYLE[self.outcome.status]
-        lines = [f"{symbol} {heading} ({self.outcome.exercise}): {self.outcome.message}"]
+        status = self.outcome.status
+        lines = [f"{status.symbol} {status.heading} ({self.outcome.exercise}): {self.outcome.message}"]
         if self.outcome.details:
             lines.append(self.outcome.details)
         return "\n".join(lines)
 
     def html(self) -> str:
-        symbol, heading, colour, background = _STYLE[self.outcome.status]
-        body = f"<b>{symbol} {escape(heading)}</b> <small>({escape(self.outcome.exercise)})</small><br/>"
+        status = self.outcome.status
+        body = (
+            f"<b>{status.symbol} {escape(status.heading)}</b> "
+            f"<small>({escape(self.outcome.exercise)})</small><br/>"
+        )
         body += _inline(self.outcome.message)
         if self.outcome.details:
             body += f"<pre style='margin:.5em 0 0'>{escape(self.outcome.details)}</pre>"
-        return _box(colour, background, body)
+        return _box(status.colour, status.background, body)
 
 
 class HintView(Display):
