@@ -13,5 +13,10 @@ urlpatterns = [
     path("signed/", include("demo_site.signed.urls")),
     # The cookie-login app serves /cookie-login/ (fixed) and /classic/cookie-login/ (vulnerable on purpose).
     path("", include("demo_site.cookie_login.urls")),
+    # Part 2 · Sessions: each app spells out its full prefixes (/classic/... and /vulnerable/... included).
+    path("", include("demo_site.session_basics.urls")),
+    path("", include("demo_site.expiry.urls")),
+    path("", include("demo_site.ending.urls")),
+    path("", include("demo_site.session_login.urls")),
     re_path(r"^exercise/(?P<slot>[\w-]+)/(?P<rest>.*)$", exercise_slots.dispatch, name="exercise_slot"),
 ]

@@ -1,0 +1,6 @@
+"""Lesson 07's URLs. Included at the site root, so every route spells out its full prefix."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "ending"
+urlpatterns: list = []

@@ -1,0 +1,6 @@
+"""Lesson 05's URLs. Included at the site root, so every route spells out its full prefix."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "session_basics"
+urlpatterns: list = []
