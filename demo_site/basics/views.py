@@ -3,36 +3,14 @@
 import re
 import threading
 
-from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views.decorators.http import require_safe
 
+from demo_site.httponly import visible_cookies
 from demo_site.routers import current_alias
 
-#: Headers the echo view reports (what a lesson needs to see; the session key is hidden, see below).
+#: Headers the echo view reports (what a lesson needs to see; HttpOnly cookies' values are hidden).
 ECHOED_HEADERS = ("Host", "User-Agent", "Accept", "Cookie", "Referer", "Origin", "Authorization")
-#: What the echo pages show instead of the session cookie's value.
-HIDDEN_SESSION_KEY = "(hidden: HttpOnly session key)"
-
-
-def visible_cookies(request) -> tuple[dict[str, str], str | None]:
-    """``request.COOKIES`` (sorted) and the ``Cookie`` header, with the session cookie's value hidden.
-
-    A page that copies the session key into its body hands it to any script running on
-    the site, which undoes ``HttpOnly``. The cookie's name stays, so a lesson can still
-    see that it arrived.
-    """
-    name = settings.SESSION_COOKIE_NAME
-    cookies = {k: HIDDEN_SESSION_KEY if k == name else v for k, v in sorted(request.COOKIES.items())}
-    header = request.headers.get("Cookie")
-    if header is not None:
-        parts = header.split(";")
-        for i, part in enumerate(parts):
-            key, sep, _ = part.partition("=")
-            if sep and key.strip() == name:
-                parts[i] = part[: len(part) - len(part.lstrip())] + f"{name}={HIDDEN_SESSION_KEY}"
-        header = ";".join(parts)
-    return cookies, header
 
 
 def _count_from(raw: str | None) -> int:
@@ -70,7 +48,10 @@ def session_counter(request):
 
 @require_safe
 def echo(request):
-    """Show, as JSON, what the server received: method, path, the cookies it parsed and some headers."""
+    """Show, as JSON, what the server received: method, path, the cookies it parsed and some headers.
+
+    The values of HttpOnly cookies are hidden (``demo_site.httponly``): a page script could read them here.
+    """
     cookies, cookie_header = visible_cookies(request)
     headers = {h: request.headers[h] for h in ECHOED_HEADERS if h in request.headers}
     if cookie_header is not None:

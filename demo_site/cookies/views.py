@@ -6,7 +6,7 @@ exactly that attribute; the others follow the site's secure defaults
 (``HttpOnly`` and ``SameSite=Lax``). No input can make a view answer 500: a
 bad parameter is a 400 with a sentence saying what is wrong. The lab sets and
 deletes any cookie except the site's own session and CSRF cookies, and the pages
-that echo cookies hide the session key (see ``demo_site.basics.views``).
+that echo cookies hide the values of HttpOnly cookies (see ``demo_site.httponly``).
 """
 
 import datetime as dt
@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from demo_site.basics.views import visible_cookies
+from demo_site.httponly import visible_cookies
 
 #: A cookie name Django can send as it is: an RFC 6265 token, without the characters SimpleCookie refuses.
 COOKIE_NAME = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,64}")
@@ -35,7 +35,7 @@ SHOP_PATH = "/cookies/shop"
 
 
 def _cookies_seen(request, page: str) -> JsonResponse:
-    """The cookies the server received with ``request``, as JSON, for ``page`` (session key hidden)."""
+    """The cookies the server received with ``request``, as JSON, for ``page`` (HttpOnly values hidden)."""
     cookies, header = visible_cookies(request)
     return JsonResponse({"page": page, "path": request.path, "cookies": cookies, "cookie_header": header})
 
@@ -62,7 +62,7 @@ def _refuse_site_cookie(name: str, action: str) -> HttpResponseBadRequest | None
 @require_safe
 def read(request):
     """Show request.COOKIES as JSON; ?name=k also looks one cookie up with .get() (never a KeyError)."""
-    cookies, header = visible_cookies(request)  # the session key is hidden
+    cookies, header = visible_cookies(request)  # HttpOnly cookies' values are hidden
     data = {"cookies": cookies, "cookie_header": header}
     name = request.GET.get("name")
     if name is not None:
