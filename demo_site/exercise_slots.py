@@ -71,3 +71,7 @@ def dispatch(request, slot: str, rest: str = ""):
         plugged_slot.errors.append(error)
         raise error
     return response
+
+
+#: A test URL, not a page: the front page leaves it out (``demo_site.home.views``).
+dispatch.internal_route = True

@@ -117,7 +117,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/accounts/whoami/"
+# A login lands on a page a person can read; notebooks ask /accounts/whoami/ (JSON) themselves.
+LOGIN_REDIRECT_URL = "/accounts/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Sessions and cookies: Django's defaults, spelled out so a lesson can point at

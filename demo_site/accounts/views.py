@@ -1,7 +1,8 @@
-"""Django's own authentication views, and a JSON "who am I" for notebooks and tests."""
+"""Django's own authentication views, the page a login lands on, and a JSON "who am I" for notebooks and tests."""
 
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -15,6 +16,13 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     """Log out with Django's LogoutView (POST only): the session is flushed and its cookie deleted."""
+
+
+@never_cache
+@require_safe
+def home(request):
+    """Your account: whom Django's session login says you are, with a logout button (a POST form with CSRF)."""
+    return render(request, "accounts/home.html")
 
 
 @never_cache

@@ -6,3 +6,5 @@ class BasicsConfig(AppConfig):
 
     name = "demo_site.basics"
     label = "basics"
+    #: The lesson of course_helpers.catalog this app belongs to: the front page groups its URLs there.
+    lesson = "01"

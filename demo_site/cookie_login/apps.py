@@ -6,3 +6,5 @@ class CookieLoginConfig(AppConfig):
 
     name = "demo_site.cookie_login"
     label = "cookie_login"
+    #: The lesson of course_helpers.catalog this app belongs to: the front page groups its URLs there.
+    lesson = "04"

@@ -6,3 +6,5 @@ class CookiesConfig(AppConfig):
 
     name = "demo_site.cookies"
     label = "cookies"
+    #: The lesson of course_helpers.catalog this app belongs to: the front page groups its URLs there.
+    lesson = "02"

@@ -6,3 +6,5 @@ class HomeConfig(AppConfig):
 
     name = "demo_site.home"
     label = "home"
+    #: The lesson of course_helpers.catalog this app belongs to: the front page groups its URLs there.
+    lesson = "00"

@@ -6,3 +6,5 @@ class SignedConfig(AppConfig):
 
     name = "demo_site.signed"
     label = "signed"
+    #: The lesson of course_helpers.catalog this app belongs to: the front page groups its URLs there.
+    lesson = "03"
