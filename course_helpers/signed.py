@@ -32,6 +32,7 @@ VERDICTS = {
     "signature was changed, or it was signed with another key or salt",
     "wrong salt": "wrong salt: the signature is valid for another salt (BadSignature with this one)",
     "malformed": "not a signed value",
+    "unchecked": "not checked: there is no secret key to check the signature with",
 }
 
 
@@ -112,9 +113,18 @@ def explain_signed_value(
     ``loads()``/``get_signed_cookie()`` would. ``key`` is the secret key
     (default: ``settings.SECRET_KEY``).
 
-    Never raises for a bad value: the verdict says what is wrong.
+    Never raises for a bad value: the verdict says what is wrong. Before any demo
+    site has started (Django not configured yet), the parts are still taken apart
+    (they need no key); with ``key=`` the signature is checked against that key, and
+    without it the verdict is ``"unchecked"``, saying to start the demo site first
+    or to pass ``key=``. It never configures Django itself.
     """
     from django.core import signing
+
+    # Django's signers read SECRET_KEY_FALLBACKS from the settings unless told: before a site starts
+    # there are none to read, so an explicit key is checked on its own.
+    configured = _django_configured()
+    fallback_keys = None if configured else []
 
     if isinstance(value, bytes):
         value = value.decode("latin-1")
@@ -158,7 +168,7 @@ def explain_signed_value(
         result.data = decoded
 
         def check(salt_: str) -> Any:
-            return signing.loads(value, key=key, salt=salt_, max_age=max_age)
+            return signing.loads(value, key=key, salt=salt_, max_age=max_age, fallback_keys=fallback_keys)
 
         alternatives = list(KNOWN_SALTS)
     else:
@@ -168,11 +178,23 @@ def explain_signed_value(
         result.data = result.payload
 
         def check(salt_: str) -> Any:
-            signer = signer_class(key=key, salt=salt_)
+            signer = signer_class(key=key, salt=salt_, fallback_keys=fallback_keys)
             return signer.unsign(value, max_age=max_age) if timestamped else signer.unsign(value)
 
         alternatives = [""]
 
+    if not configured and (key is None or cookie is not None):
+        result.verdict = "unchecked"
+        result.detail = (
+            "Django is not configured yet, so there is no SECRET_KEY to check the signature with. "
+            + (
+                "Start the demo site first (site = start_demo_site()): a signed cookie's check also needs its settings."
+                if cookie is not None
+                else 'Start the demo site first (site = start_demo_site()), or give the key: key="...".'
+            )
+        )
+        result.notes.append("Signed is not encrypted: the payload above was read without any key.")
+        return result
     try:
         check(result.salt_used)
         result.verdict = "valid"
@@ -200,7 +222,7 @@ def explain_signed_value(
     if result.verdict == "tampered" and result.kind == "TimestampSigner value":
         # A Signer value whose payload holds a ':' ("user:42:SIG") looks timestamped: try it as one.
         try:
-            signing.Signer(key=key, salt=salt).unsign(value)
+            signing.Signer(key=key, salt=salt, fallback_keys=fallback_keys).unsign(value)
         except signing.BadSignature:
             pass
         else:
@@ -212,6 +234,18 @@ def explain_signed_value(
 
 
 _NOTHING = object()
+
+
+def _django_configured() -> bool:
+    """Whether Django's settings can be read (a demo site started, or settings configured by hand)."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.SECRET_KEY  # noqa: B018 - reading it is the test
+    except ImproperlyConfigured:
+        return False
+    return True
 
 
 def _unsign_cookie(value: str, *, cookie: str, salt: str, max_age: Any) -> str:
