@@ -1,7 +1,7 @@
 """Execute the course's notebooks and save them with their outputs (``make notebooks``).
 
 Usage: ``python tools/execute_notebooks.py [NOTEBOOK ...]`` (default: every
-``notebooks/NN_*.ipynb``). A notebook that raises is reported and left as it
+notebook of the lesson catalog, in order). A notebook that raises is reported and left as it
 was on disk. Strict nbval later compares the saved outputs with fresh ones.
 """
 
@@ -13,13 +13,14 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from course_helpers import catalog
+
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
 
 
 def lesson_notebooks() -> list[Path]:
-    """Every lesson notebook, in course order."""
-    return sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    """Every lesson notebook, in course order (the catalog's, ``course_helpers.catalog``)."""
+    return [notebook.path for notebook in catalog.notebooks()]
 
 
 def execute(path: Path) -> float:

@@ -12,20 +12,24 @@ says *not attempted*.
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import importlib.util
 
+from course_helpers import catalog
 from course_helpers.display import Table
 from course_helpers.exercises import store
 from course_helpers.exercises.core import Exercise, Lesson, Outcome
 
 
 def lessons() -> list[Lesson]:
-    """Every lesson that has exercises, in course order."""
+    """Every lesson notebook that has exercises, in the catalog's order (``course_helpers.catalog``).
+
+    A notebook's exercises are its catalog entry's ``exercise_module``; a
+    notebook without such a module has none.
+    """
     found = []
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("lesson") and info.name[6:].isdigit():
-            module = importlib.import_module(f"{__name__}.{info.name}")
-            found.append(module.LESSON)
+    for notebook in catalog.notebooks():
+        if importlib.util.find_spec(notebook.exercise_module) is not None:
+            found.append(importlib.import_module(notebook.exercise_module).LESSON)
     return found
 
 
@@ -47,10 +51,23 @@ def progress() -> Table:
 
 
 def reset_progress(lesson: str | int | None = None) -> str:
-    """Forget which exercises are solved: all of them, or those of ``lesson`` (e.g. ``3``)."""
-    number = None if lesson is None else f"{int(lesson):02d}"
+    """Forget which exercises are solved: all of them, or those of ``lesson`` (``3``, ``"03"``, ``"04a"``).
+
+    Raises ``ValueError`` naming the lessons there are when ``lesson`` is none of them.
+    """
+    number = None if lesson is None else _notebook_key(lesson)
     store.reset(number)
     return "Progress reset" + (f" for lesson {number}." if number else " for every lesson.")
+
+
+def _notebook_key(lesson: str | int) -> str:
+    text = str(lesson).strip()
+    digits = len(text) - len(text.lstrip("0123456789"))
+    key = f"{int(text[:digits]):02d}{text[digits:]}" if digits else text
+    keys = [notebook.key for notebook in catalog.notebooks()]
+    if key not in keys:
+        raise ValueError(f"There is no lesson {lesson!r}; the lessons are {', '.join(keys)}.")
+    return key
 
 
 __all__ = ["Exercise", "Lesson", "Outcome", "lessons", "progress", "reset_progress"]

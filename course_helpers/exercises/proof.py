@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from course_helpers import catalog
 from course_helpers.exercises.core import INCORRECT, Exercise
 
 TAG = re.compile(r"^exercise-(q\d+)$")
@@ -23,8 +24,11 @@ CHECK = re.compile(r"^\s*ex\.(q\d+)\.check\(\)\s*$", re.MULTILINE)
 
 
 def lesson_module_name(notebook: Path) -> str:
-    """``notebooks/03_signed_cookies.ipynb`` → ``course_helpers.exercises.lesson03``."""
-    return f"course_helpers.exercises.lesson{notebook.name[:2]}"
+    """``notebooks/03_signed_cookies.ipynb`` → ``course_helpers.exercises.lesson03``, from the catalog.
+
+    Raises ``LookupError`` for a notebook the catalog does not list.
+    """
+    return catalog.notebook_for(notebook).exercise_module
 
 
 def exercise_cells(notebook: Any) -> dict[str, int]:
