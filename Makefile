@@ -4,7 +4,8 @@
 #   make lab         launch JupyterLab on the course (PORT=8888 by default)
 #   make test        run every test: pytest plus strict nbval over every notebook
 #   make notebooks   re-execute the notebooks and save them with their outputs (NB=path for one)
-#   make bench       measure boot time, latency and notebook times into bench/results.json
+#   make bench       measure boot time, latency, notebook and test-suite times into bench/results.json
+#                    (BENCH_ARGS=--skip-test-suite leaves the test suite out)
 #   make site        run the demo site standalone for a real browser (PORT=8000 by default)
 
 PYTHON ?= python3
@@ -32,7 +33,7 @@ notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py $(NB)
 
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 site: $(STAMP)
 	$(PY) -m demo_site --port $(or $(PORT),8000)

@@ -10,6 +10,10 @@ The measurements run in a fresh Python process that imports
 ``course_helpers`` the way a notebook does, and calls the helpers from inside
 a running asyncio event loop, as a Jupyter kernel's cell thread does.
 
+After the notebooks it times the whole test suite as the README runs it
+(``make test``, i.e. ``pytest --nbval``), once, as a subprocess; pass
+``--skip-test-suite`` to leave that minute out.
+
 Adding a measurement: write a function that takes a :class:`Bench` and
 returns a list of :class:`Metric`, and append it to ``KERNEL_SECTIONS`` (it
 runs in the kernel-like subprocess) or to ``HOST_SECTIONS`` (it runs in this
@@ -333,7 +337,11 @@ def _execute_notebook(path: Path | None) -> float:
 
 def measure_notebooks(bench: Bench) -> list[Metric]:
     """Each lesson's execution time, and the whole course against the kernel-start floor."""
-    lessons = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    from course_helpers import catalog
+
+    notebooks = catalog.notebooks()
+    lessons = [notebook.path for notebook in notebooks]
+    keys = {notebook.path.name: notebook.key for notebook in notebooks}
     times: dict[str, list[float]] = {path.name: [] for path in lessons}
     floor: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-progress-") as folder:
@@ -343,7 +351,7 @@ def measure_notebooks(bench: Bench) -> list[Metric]:
                 times[path.name].append(_execute_notebook(path))
                 floor.append(_execute_notebook(None))
     metrics = [
-        Metric(f"notebook_{name[:2]}_s", f"notebook {name}", samples, target_ms=10, unit="s")
+        Metric(f"notebook_{keys[name]}_s", f"notebook {name}", samples, target_ms=10, unit="s")
         for name, samples in times.items()
     ]
     course = sum(statistics.median(samples) for samples in times.values())
@@ -364,8 +372,48 @@ def measure_notebooks(bench: Bench) -> list[Metric]:
     return metrics
 
 
+#: The README's test command (``make test``), timed by :func:`measure_test_suite`.
+TEST_COMMAND = ["-m", "pytest", "--nbval", "-q"]
+#: The test suite is stopped if it takes longer than this (seconds).
+TEST_TIMEOUT = 900
+
+
+def measure_test_suite(bench: Bench) -> list[Metric]:
+    """Wall time of the whole test suite, run once as ``make test`` runs it (skip: ``--skip-test-suite``)."""
+    if bench.facts.get("skip_test_suite"):
+        return []
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "COURSE_PROGRESS_FILE")
+    }
+    start = time.perf_counter()
+    try:
+        run = subprocess.run(
+            [sys.executable, *TEST_COMMAND],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TEST_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        return [Metric("test_suite_s", "make test (wall time)", [TEST_TIMEOUT], unit="s", note="timed out")]
+    seconds = time.perf_counter() - start
+    lines = [line for line in run.stdout.splitlines() if line.strip()]
+    summary = lines[-1].strip("= ") if lines else "no output"
+    status = "" if run.returncode == 0 else f"FAILED (exit {run.returncode}): "
+    return [
+        Metric(
+            "test_suite_s",
+            "make test (pytest --nbval, wall time)",
+            [seconds],
+            unit="s",
+            note=f"{status}{summary}",
+        )
+    ]
+
+
 #: Sections run in this process (for measurements that start processes of their own).
-HOST_SECTIONS: list[Callable[[Bench], list[Metric]]] = [measure_notebooks]
+HOST_SECTIONS: list[Callable[[Bench], list[Metric]]] = [measure_notebooks, measure_test_suite]
 
 
 def run_kernel_sections(out_path: str) -> None:
@@ -442,6 +490,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kernel-child", metavar="OUT", help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, default=RESULTS, help="where to write the JSON results")
+    parser.add_argument(
+        "--skip-test-suite",
+        action="store_true",
+        help="do not time the whole test suite (make test), which takes about a minute",
+    )
     args = parser.parse_args(argv)
     if args.kernel_child:
         run_kernel_sections(args.kernel_child)
@@ -466,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
         kernel = json.loads(out.read_text())
     stray = (child.stdout + child.stderr).strip()
 
-    bench = Bench()
+    bench = Bench({"skip_test_suite": args.skip_test_suite})
     sections = kernel["sections"] + [
         {"section": s.__name__, "metrics": [m.as_json() for m in s(bench)]} for s in HOST_SECTIONS
     ]
