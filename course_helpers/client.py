@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
 
@@ -72,8 +73,9 @@ class DemoClient(requests.Session):
         the form's hidden fields (the CSRF token among them) with ``username``
         and ``password``. ``password=None`` is the demo user's own password
         (``alice``, ``bob``). ``next`` is sent in the form (``next_in="form"``)
-        or the query string (``"query"``); other ``fields`` are added to the
-        form. Redirects are followed unless ``allow_redirects=False``.
+        or, with ``next_in="query"``, in the URL of both the GET and the POST,
+        as when a browser was sent to ``login/?next=...``; other ``fields``
+        are added to the form. Redirects are followed unless ``allow_redirects=False``.
         Works with any form that has ``username`` and ``password`` fields:
         Django's ``LoginView`` (the default), lesson 04's cookie login, a
         learner's own. Raises :class:`CourseError` if ``url`` shows no such form.
@@ -88,6 +90,10 @@ class DemoClient(requests.Session):
             password = DEMO_USERS[username]
         if next_in not in ("form", "query"):
             raise CourseError(f"next_in is 'form' or 'query', not {next_in!r}.")
+        if next is not None and next_in == "query":
+            # As a browser sent to login/?next=... does: the form is shown and posted with it. Slashes stay
+            # unencoded, as in the URLs Django's redirect_to_login() writes.
+            url = f"{url}{'&' if '?' in url else '?'}{urlencode({'next': next}, safe='/')}"
         page = self.get(url)
         form = _LoginForm.read(page.text)
         if page.status_code != 200 or not form.has_login_fields:
@@ -99,10 +105,9 @@ class DemoClient(requests.Session):
         if "csrfmiddlewaretoken" not in data and self.csrf_token:
             data["csrfmiddlewaretoken"] = self.csrf_token
         data.update(username=username, password=password, **fields)
-        params = {}
-        if next is not None:
-            (data if next_in == "form" else params)["next"] = next
-        return self.post(url, params=params, data=data, allow_redirects=allow_redirects)
+        if next is not None and next_in == "form":
+            data["next"] = next
+        return self.post(url, data=data, allow_redirects=allow_redirects)
 
     def log_out(self, url: str = LOGOUT_URL, *, allow_redirects: bool = True) -> requests.Response:
         """Log out by POSTing the CSRF token to the logout view at ``url``, as a logout button does."""

@@ -27,16 +27,7 @@ def site():
 
 
 def _login(client, username: str) -> int:
-    client.get("/accounts/login/")
-    reply = client.post(
-        "/accounts/login/",
-        data={
-            "username": username,
-            "password": DEMO_USERS[username],
-            "csrfmiddlewaretoken": client.cookies["csrftoken"],
-            "next": "/accounts/whoami/",
-        },
-    )
+    reply = client.log_in(username, next="/accounts/whoami/")
     assert reply.status_code == 200 and reply.json() == {"authenticated": True, "username": username}, (
         reply.text
     )
@@ -44,7 +35,7 @@ def _login(client, username: str) -> int:
 
 
 def _logout(client) -> int:
-    reply = client.post("/accounts/logout/", data={"csrfmiddlewaretoken": client.cookies["csrftoken"]})
+    reply = client.log_out()
     assert reply.status_code == 200 and "sessionid" not in client.cookies
     return 2  # POST logout, redirected GET login page
 

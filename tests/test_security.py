@@ -20,7 +20,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from course_helpers import (
     browser_destination,
     explain_set_cookie,
+    find_cookie,
     open_redirect_payloads,
+    set_cookie_headers,
     start_demo_site,
     stays_on_site,
     travel,
@@ -77,31 +79,6 @@ def login_forms() -> list[LoginForm]:
 LOGIN_FORMS = login_forms()
 
 
-def _hidden_fields(html: str) -> dict[str, str]:
-    fields = {}
-    for tag in re.findall(r"<input[^>]*>", html):
-        name = re.search(r'name="([^"]+)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name and 'type="hidden"' in tag:
-            fields[name.group(1)] = value.group(1) if value else ""
-    return fields
-
-
-def log_in(client, form: LoginForm, *, next_url: str | None = None, username: str = "alice", where="form"):
-    """Log in through ``form`` like a browser: GET the page, POST the fields with the CSRF token."""
-    page = client.get(form.path)
-    assert page.status_code == 200 and 'name="username"' in page.text and 'name="password"' in page.text
-    data = _hidden_fields(page.text)
-    data.update({"username": username, "password": DEMO_USERS[username]})
-    data["csrfmiddlewaretoken"] = client.cookies["csrftoken"]
-    target = form.path
-    if next_url is not None and where == "form":
-        data["next"] = next_url
-    elif next_url is not None:
-        target = f"{form.path}?{_query('next', next_url)}"
-    return client.post(target, data=data, allow_redirects=False)
-
-
 def _stays(site, from_path: str, location: str) -> bool:
     """Whether a browser at ``from_path`` that follows ``location`` is still on the demo site."""
     return stays_on_site(browser_destination(site.url + from_path, location), site.url)
@@ -130,7 +107,7 @@ def test_login_never_redirects_off_site(site, form, where):
     assert len(payloads) >= 10
     for payload in payloads:
         with site.client() as client:
-            reply = log_in(client, form, next_url=payload, where=where)
+            reply = client.log_in(url=form.path, next=payload, next_in=where, allow_redirects=False)
             assert reply.status_code == 302, (payload, reply.status_code)
             location = reply.headers["Location"]
             assert _stays(site, form.path, location), f"{payload!r} sent the user to {location!r}"
@@ -139,7 +116,7 @@ def test_login_never_redirects_off_site(site, form, where):
 @pytest.mark.parametrize("form", LOGIN_FORMS, ids=lambda f: f.path)
 def test_login_still_follows_a_safe_next(site, form):
     with site.client() as client:
-        reply = log_in(client, form, next_url="/echo/?from=login")
+        reply = client.log_in(url=form.path, next="/echo/?from=login", allow_redirects=False)
         assert reply.status_code == 302 and reply.headers["Location"] == "/echo/?from=login"
 
 
@@ -161,7 +138,7 @@ def test_no_view_redirects_off_site_when_given_next(site):
 def _landing_page(site, form: LoginForm) -> tuple[str, str]:
     """Where a plain login lands, and what that page looks like to the logged-in user."""
     with site.client() as client:
-        reply = log_in(client, form)
+        reply = client.log_in(url=form.path, allow_redirects=False)
         landing = urljoin(form.path, reply.headers["Location"])
         return landing, client.get(landing).text
 
@@ -170,10 +147,10 @@ def _landing_page(site, form: LoginForm) -> tuple[str, str]:
 def test_login_cycles_the_session_key_when_it_uses_the_session(site, form):
     with site.client() as client:
         client.get("/session/counter/")
-        before = client.cookies["sessionid"]
-        log_in(client, form)
+        before = find_cookie(client, "sessionid").value
+        client.log_in(url=form.path, allow_redirects=False)
         logged_in_by_session = client.get("/accounts/whoami/").json()["authenticated"]
-        after = client.cookies.get("sessionid")
+        after = getattr(find_cookie(client, "sessionid"), "value", None)
         rows = site.sessions().keys()
     if logged_in_by_session:
         assert after and after != before, "login() must cycle the session key (session fixation)"
@@ -185,8 +162,8 @@ def test_login_cycles_the_session_key_when_it_uses_the_session(site, form):
 @pytest.mark.parametrize("form", LOGIN_FORMS, ids=lambda f: f.path)
 def test_login_cookies_are_httponly_and_samesite(site, form):
     with site.client() as client:
-        reply = log_in(client, form)
-        for header in reply.raw.headers.getlist("Set-Cookie"):
+        reply = client.log_in(url=form.path, allow_redirects=False)
+        for header in set_cookie_headers(reply):
             cookie = explain_set_cookie(header)
             if cookie.name == "csrftoken":
                 continue  # readable by JavaScript on purpose, so that a page's script can send it back
@@ -201,10 +178,9 @@ def test_session_cookie_is_httponly_and_samesite_wherever_it_is_set(site):
         for path in _safe_paths():
             client.cookies.clear()
             reply = client.get(path, allow_redirects=False)
-            for header in reply.raw.headers.getlist("Set-Cookie"):
+            for header in set_cookie_headers(reply, "sessionid"):
                 cookie = explain_set_cookie(header)
-                if cookie.name == "sessionid":
-                    assert cookie.httponly and cookie.samesite in ("Lax", "Strict"), (path, header)
+                assert cookie.httponly and cookie.samesite in ("Lax", "Strict"), (path, header)
 
 
 @pytest.mark.parametrize("form", LOGIN_FORMS, ids=lambda f: f.path)
@@ -212,17 +188,13 @@ def test_logout_deletes_the_cookie_and_flushes_the_row(site, form):
     landing, page = _landing_page(site, form)
     assert "alice" in page
     with site.client() as client:
-        log_in(client, form)
+        client.log_in(url=form.path, allow_redirects=False)
         auth_cookies = {c.name for c in client.cookies} - {"csrftoken"}
         key = client.cookies.get("sessionid")
-        reply = client.post(
-            form.logout, data={"csrfmiddlewaretoken": client.cookies["csrftoken"]}, allow_redirects=False
-        )
+        reply = client.log_out(form.logout, allow_redirects=False)
         assert reply.status_code in (200, 302)
         deleted = {
-            explain_set_cookie(h).name
-            for h in reply.raw.headers.getlist("Set-Cookie")
-            if explain_set_cookie(h).deletes
+            explain_set_cookie(h).name for h in set_cookie_headers(reply) if explain_set_cookie(h).deletes
         }
         assert auth_cookies <= deleted | ({"sessionid"} if key is None else set()), (auth_cookies, deleted)
         assert not (set(c.name for c in client.cookies) & auth_cookies)
@@ -262,7 +234,7 @@ def test_every_state_changing_post_needs_a_csrf_token(site):
 
 def _signed_login_cookies(site, form: LoginForm) -> dict[str, str]:
     with site.client() as client:
-        log_in(client, form)
+        client.log_in(url=form.path, allow_redirects=False)
         return {c.name: c.value for c in client.cookies if c.name != "csrftoken" and c.value.count(":") >= 2}
 
 
@@ -316,7 +288,7 @@ def test_wrong_salt_and_expired_signed_values_are_anonymous(site, form):
 def test_a_tampered_session_cookie_is_anonymous(site):
     form = LoginForm("/accounts/login/", "/accounts/logout/")
     with site.client() as client:
-        log_in(client, form)
+        client.log_in(url=form.path, allow_redirects=False)
         key = client.cookies["sessionid"]
         for bad in (key[::-1], key[:-1], key + "x", "x" * 32, "", "../" * 10):
             client.cookies.set("sessionid", bad, domain="127.0.0.1", path="/")
