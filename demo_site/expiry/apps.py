@@ -8,3 +8,10 @@ class ExpiryConfig(AppConfig):
     label = "expiry"
     #: The lesson of course_helpers.catalog this app belongs to: the front page groups its URLs there.
     lesson = "06"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from demo_site.expiry.middleware import restart_on_login
+
+        user_logged_in.connect(restart_on_login, dispatch_uid="demo_site.expiry.restart_on_login")
