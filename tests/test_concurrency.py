@@ -13,7 +13,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from course_helpers import start_demo_site
-from demo_site.home.users import DEMO_USERS
 
 CLIENTS = 16
 REQUESTS_PER_CLIENT = 100
