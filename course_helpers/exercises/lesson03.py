@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import requests
-
 from course_helpers.cookies import find_cookie
 from course_helpers.exercises.answer_types import CLIENT, RESPONSE
-from course_helpers.exercises.core import Attempt, Incorrect, Lesson, Uncheckable, WrongAnswer
+from course_helpers.exercises.core import Attempt, Incorrect, LearnerError, Lesson, Uncheckable, WrongAnswer
 from course_helpers.exercises.kinds import Case, FunctionExercise, HttpTask, ValueExercise
 
 LESSON = Lesson("03", "Signed cookies")
@@ -57,6 +55,11 @@ class _TimestampExercise(FunctionExercise):
                 raise Incorrect(
                     f"{name}(...) returned a naive datetime ({result:%Y-%m-%d %H:%M:%S}, no time zone): "
                     "it cannot be compared with an aware one. Pass tz=dt.timezone.utc to fromtimestamp()."
+                )
+            if isinstance(result, dt.datetime) and result.utcoffset() != dt.timedelta(0):
+                raise Incorrect(
+                    f"{name}(...) returned the right moment, but in another time zone ({result.isoformat()}): "
+                    "the task asks for UTC. Pass tz=dt.timezone.utc to fromtimestamp()."
                 )
         return super().verify(attempt)
 
@@ -118,106 +121,141 @@ q1 = LESSON.add(
                 "def signed_at(signed_value):\n    return signed_value.rsplit(':', 2)[1]",
                 "written in base62",
             ),
+            WrongAnswer(
+                "def signed_at(signed_value):\n"
+                "    stamp = signed_value.rsplit(':', 2)[1]\n"
+                "    paris = dt.timezone(dt.timedelta(hours=1))\n"
+                "    return dt.datetime.fromtimestamp(signing.b62_decode(stamp), tz=paris)",
+                "in another time zone",
+            ),
         ],
     ),
 )
 
 
-# -- q2 · Read a signed cookie without the key -------------------------------------
+# -- q2 · Read any recent cookie without the key ---------------------------------
+
+_OTHER_KEY = "the secret key of another site, which you do not have"
 
 
-def _inspect_recent(attempt: Attempt) -> str:
+def _recent_values(attempt: Attempt) -> list[tuple[str, list, str]]:
+    """The values read_recent() must read: the demo site's own cookie, and two signed with another key."""
     from django.core import signing
 
-    reader, pages = attempt["reader"], attempt["recent_pages"]
-    cookie = find_cookie(reader, "recent")
-    raw = cookie.value if cookie is not None else None
-    if raw is None:
-        raise Incorrect(
-            "reader's jar has no `recent` cookie. Send the visits with reader.get('/signed/recent/', "
-            "params={'page': ...}): requests.get() would use a new, empty jar."
-        )
-    try:
-        truth = signing.loads(raw, salt=RECENT_SALT)
-    except signing.BadSignature:
-        raise Incorrect(
-            "The `recent` cookie in reader's jar no longer verifies: was it edited? "
-            "Start again with a fresh client."
-        ) from None
-    if len(truth) < 3:
-        raise Incorrect(
-            f"The cookie remembers {len(truth)} page(s); visit at least three different pages "
-            "(visiting the same page again does not add it twice)."
-        )
-    if pages == truth:
-        return f"The cookie held {len(truth)} pages, newest first, and you read them without any key."
-    if isinstance(pages, str):
-        if pages == raw:
-            raise Incorrect(
-                "That is the signed value as the jar holds it. The list is inside its payload (the part "
-                "before the first ':'): base64-decode it, decompress it if it starts with '.', then json.loads()."
-            )
-        raise Incorrect(
-            "`recent_pages` is text; the answer is the list itself: json.loads() the decoded payload."
-        )
-    if isinstance(pages, (bytes, bytearray)):
-        if pages[:1] == b"\x78":
-            raise Incorrect(
-                "Those bytes are zlib-compressed: the '.' in front of the payload says so (compress=True). "
-                "zlib.decompress() them, then json.loads() the result."
-            )
-        raise Incorrect("Those are the decoded bytes of the payload: json.loads() them to get the list.")
-    if isinstance(pages, list) and sorted(map(str, pages)) == sorted(truth):
-        raise Incorrect(
-            "Right pages, wrong order: the server keeps the newest page first. "
-            "Read the list from the cookie instead of writing it from memory."
-        )
-    raise Incorrect(f"`recent_pages` = {pages!r} is not the list in reader's cookie ({len(truth)} pages).")
+    with attempt.site.client() as visitor:
+        for page in ("/shop/", "/shop/tea/", "/shop/cart/", "/about/"):
+            visitor.get("/signed/recent/", params={"page": page})
+        cookie = find_cookie(visitor, "recent")
+    if cookie is None:
+        raise Uncheckable("The demo site set no `recent` cookie: is /signed/recent/ working?")
+    long_list = [f"/blog/{n}/" for n in range(12)]
+    short_list = ["/a/"]
+    return [
+        (cookie.value, signing.loads(cookie.value, salt=RECENT_SALT), "the cookie the demo site set"),
+        (
+            signing.dumps(long_list, salt=RECENT_SALT, compress=True, key=_OTHER_KEY),
+            long_list,
+            "a value another site signed with its own SECRET_KEY",
+        ),
+        (
+            signing.dumps(short_list, salt=RECENT_SALT, compress=True, key=_OTHER_KEY),
+            short_list,
+            "a short list from another site (too short to gain from compression: no leading '.')",
+        ),
+    ]
 
 
-_VISIT_THREE = """\
-reader = site.client()
-for page in ["/shop/", "/shop/tea/", "/shop/cart/"]:
-    reader.get("/signed/recent/", params={"page": page})
-"""
+class _ReadRecentExercise(FunctionExercise):
+    """read_recent(value) must read the list of any recent value, whoever signed it: no key involved."""
+
+    def verify(self, attempt: Attempt) -> str:
+        from django.core import signing
+
+        fn = attempt["read_recent"]
+        for value, expected, label in _recent_values(attempt):
+            payload = value.split(":")[0]
+            try:
+                result = attempt.call(fn, value)
+            except LearnerError as exc:
+                if isinstance(exc.original, signing.BadSignature):
+                    raise Incorrect(
+                        f"read_recent() raised BadSignature on {label}. signing.loads() checks the signature "
+                        "with this site's SECRET_KEY: that is verifying, not reading, and it needs the key. "
+                        "Decode the payload yourself (the part before the first ':')."
+                    ) from None
+                if not payload.startswith("."):
+                    raise Incorrect(
+                        f"read_recent() raised {type(exc.original).__name__} on {label}. compress=True "
+                        "compresses only when that makes the value shorter: decompress only a payload that "
+                        "starts with '.', and don't cut the first character of one that does not."
+                    ) from None
+                raise
+            if isinstance(result, (bytes, bytearray)):
+                if result[:1] == b"\x78":
+                    raise Incorrect(
+                        f"On {label}, read_recent() returned zlib-compressed bytes: the '.' in front of the "
+                        "payload says so (compress=True). zlib.decompress() them, then json.loads()."
+                    )
+                raise Incorrect(
+                    f"On {label}, read_recent() returned the decoded bytes: json.loads() them to get the list."
+                )
+            if isinstance(result, str):
+                raise Incorrect(
+                    f"On {label}, read_recent() returned text ({result[:40]!r}…). The list is inside the payload "
+                    "(the part before the first ':'): base64-decode it, decompress it if it starts with '.', "
+                    "then json.loads()."
+                )
+            if result != expected:
+                raise Incorrect(
+                    f"On {label}, read_recent() returned {result!r}; the value holds {expected!r}."
+                )
+        return "It read the demo site's cookie and two values signed with a key you never had."
+
 
 q2 = LESSON.add(
     "q2",
-    HttpTask(
-        title="Read a signed cookie without the key",
-        variables={"reader": CLIENT, "recent_pages": None},
-        inspect=_inspect_recent,
+    _ReadRecentExercise(
+        title="Read any recent cookie without the key",
+        variables=["read_recent"],
+        cases=[],
         hints=[
-            "reader = site.client(), then reader.get('/signed/recent/', params={'page': '/shop/'}) "
-            "and two more pages.",
-            "The payload is reader.cookies['recent'].split(':')[0]. A leading '.' means zlib-compressed.",
-            "signing.b64_decode(payload.lstrip('.').encode()) gives bytes (no key involved); "
-            "zlib.decompress() them if there was a '.', then json.loads().",
+            "The payload is signed_value.split(':')[0]. A leading '.' means zlib-compressed.",
+            "signing.b64_decode(payload.lstrip('.').encode()) gives bytes (no key involved).",
+            "zlib.decompress() those bytes only if the payload started with '.', then json.loads().",
         ],
-        solution=_VISIT_THREE
-        + """\
-payload = reader.cookies["recent"].split(":")[0]
-data = signing.b64_decode(payload.lstrip(".").encode())
-if payload.startswith("."):
-    data = zlib.decompress(data)
-recent_pages = json.loads(data)
-""",
+        solution="""
+            import json
+            import zlib
+
+
+            def read_recent(signed_value):
+                payload = signed_value.split(":")[0]
+                data = signing.b64_decode(payload.lstrip(".").encode())
+                if payload.startswith("."):
+                    data = zlib.decompress(data)
+                return json.loads(data)
+        """,
         why="signing.dumps() only base64-encodes (and maybe compresses) the JSON before signing it: "
-        "no key is needed to read it. The signature stops changes, not reading.",
+        "no key is needed to read it, whoever signed it. The signature stops changes, not reading.",
         wrong_answers=[
-            WrongAnswer(_VISIT_THREE + "recent_pages = reader.cookies['recent']", "as the jar holds it"),
             WrongAnswer(
-                _VISIT_THREE + "recent_pages = ['/shop/', '/shop/tea/', '/shop/cart/']", "wrong order"
+                "def read_recent(signed_value):\n    return signing.loads(signed_value, salt='signed.recent')",
+                "raised BadSignature",
             ),
             WrongAnswer(
-                _VISIT_THREE
-                + "recent_pages = signing.b64_decode(reader.cookies['recent'].split(':')[0][1:].encode())",
-                "zlib-compressed",
+                "import json, zlib\n"
+                "def read_recent(signed_value):\n"
+                "    payload = signed_value.split(':')[0]\n"
+                "    return json.loads(zlib.decompress(signing.b64_decode(payload[1:].encode())))",
+                "compresses only when that makes the value shorter",
             ),
             WrongAnswer(
-                "reader = site.client()\nfor page in ['/shop/', '/shop/']:\n"
-                "    reader.get('/signed/recent/', params={'page': page})\nrecent_pages = []",
-                "remembers 1 page(s)",
+                "def read_recent(signed_value):\n"
+                "    return signing.b64_decode(signed_value.split(':')[0].lstrip('.').encode())",
+                "zlib-compressed bytes",
+            ),
+            WrongAnswer(
+                "def read_recent(signed_value):\n    return signed_value.split(':')[0]", "returned text"
             ),
         ],
     ),
@@ -227,63 +265,98 @@ recent_pages = json.loads(data)
 # -- q3 · Make the server say "expired" ------------------------------------------
 
 
-def _server_clock_ahead(reply: requests.Response) -> dt.timedelta | None:
-    """How far the server's clock (its Date header) was ahead of the real time when it answered."""
+def _date(headers) -> dt.datetime | None:
+    """The Date header of a response (requests' headers or an Exchange's list of pairs), as a datetime."""
     from email.utils import parsedate_to_datetime
 
+    value = (
+        headers.get("Date")
+        if hasattr(headers, "get")
+        else dict((k.title(), v) for k, v in headers).get("Date")
+    )
     try:
-        answered = parsedate_to_datetime(reply.headers["Date"])
-    except (KeyError, TypeError, ValueError):
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError):
         return None
-    return answered - dt.datetime.now(_UTC)
+
+
+def _plan_sent(cookie_header: str | None) -> str | None:
+    for part in (cookie_header or "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == "plan":
+            return value
+    return None
 
 
 def _inspect_late_reply(attempt: Attempt) -> str:
-    reply = attempt["late_reply"]
+    client, reply = attempt["late_client"], attempt["late_reply"]
     if not reply.url.split("?")[0].endswith("/signed/plan/"):
         raise Incorrect(
             f"`late_reply` is the answer from {reply.url}; ask /signed/plan/, which reads the cookie."
         )
-    try:
-        verdict = reply.json().get("verdict")
-    except ValueError:
-        raise Incorrect("`late_reply` is not the JSON answer of /signed/plan/.") from None
-    if verdict == "expired":
-        return (
-            "The client still sent the cookie (its Max-Age is 30 days), but its signed timestamp was too old."
+    sent, answered = reply.request.headers.get("Cookie"), _date(reply.headers)
+    mine = [
+        n
+        for n, ex in enumerate(client.trace)
+        if ex.url == reply.url and ex.cookie_sent == sent and _date(ex.response_headers) == answered
+    ]
+    if not mine:
+        raise Incorrect(
+            "`late_reply` was not sent by `late_client` (it is not in late_client.trace): send the request "
+            "with late_client.get(...)."
         )
-    if verdict == "missing":
-        ahead = _server_clock_ahead(reply)
-        if ahead is not None and ahead > dt.timedelta(days=30):
+    plan = _plan_sent(sent)
+    if plan is None:
+        ahead = answered - dt.datetime.now(_UTC) if answered else dt.timedelta(0)
+        if ahead > dt.timedelta(days=30):
             raise Incorrect(
-                f"You travelled about {round(ahead / dt.timedelta(days=1))} days: past the cookie's own Max-Age (30 days), so the "
-                "jar dropped the cookie and sent nothing. Travel more than one day but less than 30."
+                f"You travelled about {round(ahead / dt.timedelta(days=1))} days: past the cookie's own Max-Age "
+                "(30 days), so the jar dropped the cookie and sent nothing. Travel more than one day but less than 30."
             )
         raise Incorrect(
             "The request carried no plan cookie. Choose a plan with the same client first "
             "(/signed/plan/choose/?plan=free), then ask /signed/plan/ with that client."
         )
-    if verdict == "bad signature":
+    issued = [
+        (ex, header.split(";")[0].partition("=")[2])
+        for ex in client.trace[: mine[-1]]
+        if ex.path.startswith("/signed/plan/choose/")
+        for header in ex.set_cookies
+        if header.startswith("plan=")
+    ]
+    signing_time = next((_date(ex.response_headers) for ex, value in issued if value == plan), None)
+    if signing_time is None:
         raise Incorrect(
-            "The server saw a bad signature, not an expired one: the cookie was changed. "
-            "Leave it as the server signed it and move the clock instead, with travel(...)."
+            "The plan cookie late_client sent is not one the site set for it at /signed/plan/choose/: it was "
+            "edited, set by hand or signed in the notebook. Let the site sign it, leave it unchanged, and "
+            "move the clock instead."
         )
+    verdict = reply.json().get("verdict")
     if verdict == "valid":
         raise Incorrect(
             "The plan was still fresh: /signed/plan/ accepts a plan signed up to one day ago "
             "(max_age=86400 on the reading side). Travel further than a day."
         )
-    raise Incorrect(f"/signed/plan/ answered verdict={verdict!r}; the task is to get 'expired'.")
+    if verdict != "expired":
+        raise Incorrect(f"/signed/plan/ answered verdict={verdict!r}; the task is to get 'expired'.")
+    if answered is None or answered - signing_time <= dt.timedelta(days=1):
+        raise Incorrect(
+            "By the server's clock the cookie was read less than a day after the site signed it: "
+            "read it inside `with travel(...):`."
+        )
+    return "The client still sent the cookie (its Max-Age is 30 days), but its signed timestamp was too old."
 
+
+_CHOSEN = "late_client = site.client()\nlate_client.get('/signed/plan/choose/?plan=free')\n"
 
 q3 = LESSON.add(
     "q3",
     HttpTask(
         title='Make the server say "expired"',
-        variables={"late_reply": RESPONSE},
+        variables={"late_client": CLIENT, "late_reply": RESPONSE},
         inspect=_inspect_late_reply,
         hints=[
-            "Use one client: first /signed/plan/choose/?plan=free, then /signed/plan/.",
+            "Use one client: first late_client.get('/signed/plan/choose/?plan=free'), then /signed/plan/.",
             "Don't wait and don't edit the cookie: ask for /signed/plan/ inside `with travel(...):`.",
             "More than one day (the reading side's max_age) but less than 30 (the cookie's own Max-Age), "
             "e.g. travel(dt.timedelta(days=2)).",
@@ -297,23 +370,39 @@ q3 = LESSON.add(
         why="get_signed_cookie(max_age=...) measures the age from the timestamp inside the signed value, "
         "which the client cannot change. The cookie's own Max-Age is only a request to the client.",
         wrong_answers=[
-            WrongAnswer("late_reply = site.client().get('/signed/plan/')", "carried no plan cookie"),
             WrongAnswer(
-                "c = site.client()\nc.get('/signed/plan/choose/?plan=free')\n"
-                "with travel(dt.timedelta(hours=2)):\n    late_reply = c.get('/signed/plan/')",
+                "late_client = site.client()\nlate_reply = late_client.get('/signed/plan/')",
+                "carried no plan cookie",
+            ),
+            WrongAnswer(
+                _CHOSEN
+                + "with travel(dt.timedelta(hours=2)):\n    late_reply = late_client.get('/signed/plan/')",
                 "still fresh",
             ),
             WrongAnswer(
-                "c = site.client()\nc.get('/signed/plan/choose/?plan=free')\n"
-                "value, stamp, sig = c.cookies['plan'].rsplit(':', 2)\n"
+                _CHOSEN + "value, stamp, sig = late_client.cookies['plan'].rsplit(':', 2)\n"
                 "old = signing.b62_encode(signing.b62_decode(stamp) - 2 * 86400)\n"
-                "late_reply = site.client().get('/signed/plan/', cookies={'plan': f'{value}:{old}:{sig}'})",
-                "bad signature, not an expired one",
+                "late_client.cookies.set('plan', f'{value}:{old}:{sig}', domain='127.0.0.1', path='/')\n"
+                "late_reply = late_client.get('/signed/plan/')",
+                "not one the site set",
             ),
             WrongAnswer(
-                "c = site.client()\nc.get('/signed/plan/choose/?plan=free')\n"
-                "with travel(dt.timedelta(days=40)):\n    late_reply = c.get('/signed/plan/')",
+                _CHOSEN + "with travel(dt.timedelta(days=-2)):\n"
+                "    old = signing.get_cookie_signer(salt=signing._cookie_signer_salt('plan', 'signed.plan'))"
+                ".sign('free')\n"
+                "late_client.cookies.set('plan', old, domain='127.0.0.1', path='/')\n"
+                "late_reply = late_client.get('/signed/plan/')",
+                "signed in the notebook",
+            ),
+            WrongAnswer(
+                _CHOSEN
+                + "with travel(dt.timedelta(days=40)):\n    late_reply = late_client.get('/signed/plan/')",
                 "past the cookie's own Max-Age",
+            ),
+            WrongAnswer(
+                _CHOSEN + "other = site.client()\nother.get('/signed/plan/choose/?plan=free')\n"
+                "with travel(dt.timedelta(days=2)):\n    late_reply = other.get('/signed/plan/')",
+                "not sent by `late_client`",
             ),
         ],
     ),
