@@ -89,7 +89,7 @@ def _describe(value: object) -> str:
     if isinstance(value, dt.timedelta):
         return f"timedelta(seconds={int(value.total_seconds())})"
     if isinstance(value, dt.datetime):
-        return "datetime (now + seconds)"
+        return f"<a datetime: now + {int((value - timezone.now()).total_seconds() + 0.5)} s>"
     return repr(value)
 
 
