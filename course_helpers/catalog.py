@@ -81,6 +81,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("03", "signed_cookies", "Signed cookies", PART_1),
     Lesson("04", "logging_in_with_a_cookie", "Logging in with a cookie", PART_1),
     Lesson("05", "sessions_under_the_hood", "Sessions under the hood", PART_2),
+    Lesson("06", "session_expiry", "Session expiry", PART_2),
     Lesson("07", "ending_a_session", "Ending a session", PART_2),
 )
 
