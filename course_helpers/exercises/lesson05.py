@@ -86,6 +86,8 @@ def _inspect_decode(attempt: Attempt) -> str:
         raise Incorrect(
             f"decode(your row's session_data) gave {got!r}, but get_decoded() gives {row.data!r}."
         )
+    from django.core import signing
+
     samples = attempt.site.orm(_samples)
     compressed = attempt.call(decode, samples["compressed"])
     if compressed != {"cart": ["apple"] * 40, "colour": "teal"}:
@@ -94,8 +96,6 @@ def _inspect_decode(attempt: Attempt) -> str:
         ("forged", "a forged value (new payload, old signature)"),
         ("other salt", "a value signed with signing.dumps' default salt, not the session salt"),
     ):
-        from django.core import signing
-
         try:
             result = decode(samples[label])
         except signing.BadSignature:
