@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "demo_site.cookies",
     "demo_site.signed",
     "demo_site.cookie_login",
+    "demo_site.session_basics",
+    "demo_site.expiry",
+    "demo_site.ending",
+    "demo_site.session_login",
 ]
 
 MIDDLEWARE = [
@@ -50,9 +54,13 @@ MIDDLEWARE = [
     "demo_site.httponly.RememberHttpOnlyCookies",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Lesson 06: an absolute session timeout; does nothing unless DEMO_SITE_ABSOLUTE_SESSION_AGE is set.
+    "demo_site.expiry.middleware.AbsoluteSessionTimeout",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lesson 07: keeps "last seen" of the session index, at most one write per session every 5 minutes.
+    "demo_site.ending.middleware.LastSeen",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -91,6 +99,9 @@ DATABASES = {
             # A throwaway teaching database: no fsync on commit. A session write then
             # costs about a millisecond instead of several. (A real site keeps the default.)
             "init_command": "PRAGMA synchronous=OFF",
+            # A transaction takes the write lock when it begins: two requests writing at once then wait
+            # for each other (up to the timeout) instead of one failing with "database is locked".
+            "transaction_mode": "IMMEDIATE",
         },
     }
 }
@@ -132,6 +143,8 @@ SESSION_COOKIE_SECURE = False  # the demo site speaks plain http on loopback
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
+#: Lesson 06: end every session this many seconds after it started, however active (None: off).
+DEMO_SITE_ABSOLUTE_SESSION_AGE = None
 SESSION_FILE_PATH = str(Path(_DATA_DIR) / "session-files")  # the file engine needs it to exist
 os.makedirs(SESSION_FILE_PATH, exist_ok=True)
 
