@@ -79,10 +79,11 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("01", "http_forgets", "HTTP forgets", PART_1),
     Lesson("02", "cookies_in_django", "Cookies in Django", PART_1),
     Lesson("03", "signed_cookies", "Signed cookies", PART_1),
-    Lesson("04", "logging_in_with_a_cookie", "Logging in with a cookie", PART_1),
+    Lesson("04", "logging_in_with_a_cookie", "Logging in with a cookie", PART_1, parts=("a", "b")),
     Lesson("05", "sessions_under_the_hood", "Sessions under the hood", PART_2),
     Lesson("06", "session_expiry", "Session expiry", PART_2),
     Lesson("07", "ending_a_session", "Ending a session", PART_2),
+    Lesson("08", "logging_in_with_a_session", "Logging in with a session", PART_2),
 )
 
 
