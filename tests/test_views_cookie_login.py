@@ -16,13 +16,14 @@ import datetime as dt
 import http.client
 
 import pytest
-import requests
 
 from course_helpers import (
+    DemoClient,
     browser_destination,
     explain_set_cookie,
     latest_problems,
     open_redirect_payloads,
+    set_cookie_headers,
     start_demo_site,
     stays_on_site,
     travel,
@@ -60,26 +61,22 @@ def raw_get(site, path: str, cookie: str | bytes | None = None) -> tuple[int, di
         conn.close()
 
 
-def with_token(client: requests.Session) -> str:
+def with_token(client: DemoClient) -> str:
     """Give ``client`` a CSRF cookie (by loading the login form) and return the token."""
-    if "csrftoken" not in client.cookies:
+    if not client.csrf_token:
         assert client.get(LOGIN).status_code == 200
-    return client.cookies["csrftoken"]
+    return client.csrf_token
 
 
-def log_in(
-    client: requests.Session, username: str = "alice", *, next_url: str | None = None, where: str = "query"
-):
-    """POST the fixed login form for ``username``; ``next_url`` goes in the query string or the form."""
-    data = {"username": username, "password": DEMO_USERS[username], "csrfmiddlewaretoken": with_token(client)}
-    params = {}
-    if next_url is not None:
-        (params if where == "query" else data)["next"] = next_url
-    return client.post(LOGIN, params=params, data=data, allow_redirects=False)
-
-
-def set_cookie_headers(response: requests.Response) -> list[str]:
-    return response.raw.headers.getlist("Set-Cookie")
+def log_in(client: DemoClient, username: str = "alice", *, next_url: str | None = None, where: str = "query"):
+    """Log ``client`` in through the fixed login; ``next_url`` goes in the query string or the form (not followed)."""
+    return client.log_in(
+        username,
+        url=LOGIN,
+        next=next_url,
+        next_in="query" if where == "query" else "form",
+        allow_redirects=False,
+    )
 
 
 # -- the classic code, vulnerable on purpose -----------------------------------------------
