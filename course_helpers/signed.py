@@ -157,7 +157,7 @@ def explain_signed_value(
         result.data = result.payload
 
         def check(salt_: str) -> Any:
-            return _unsign_cookie(value, cookie=cookie, salt=salt_, max_age=max_age)
+            return _unsign_cookie(value, cookie=cookie, salt=salt_, max_age=max_age, key=key)
 
         alternatives = [""]
     elif decoded is not _NOTHING and timestamped:
@@ -248,12 +248,25 @@ def _django_configured() -> bool:
     return True
 
 
-def _unsign_cookie(value: str, *, cookie: str, salt: str, max_age: Any) -> str:
-    """Verify a signed cookie exactly as ``HttpRequest.get_signed_cookie`` does."""
+def _unsign_cookie(value: str, *, cookie: str, salt: str, max_age: Any, key: Any = None) -> str:
+    """Verify a signed cookie exactly as ``HttpRequest.get_signed_cookie`` does (with ``key``, under that key)."""
     from django.core import signing
 
-    # Django 5.2.15+: the per-cookie salt, with the legacy one as a fallback while it is allowed.
-    return signing._unsign_cookie(value, cookie_name=cookie, salt=salt, max_age=max_age)
+    if key is None:
+        # Django 5.2.15+: the per-cookie salt, with the legacy one as a fallback while it is allowed.
+        return signing._unsign_cookie(value, cookie_name=cookie, salt=salt, max_age=max_age)
+    # The same two salts, under the given key instead of the settings' SECRET_KEY (and no fallbacks).
+    cookie_key = signing._cookie_signer_key(key)
+    try:
+        return signing.TimestampSigner(
+            key=cookie_key, salt=signing._cookie_signer_salt(cookie, salt), fallback_keys=[]
+        ).unsign(value, max_age=max_age)
+    except signing.SignatureExpired:
+        raise
+    except signing.BadSignature:
+        return signing.TimestampSigner(
+            key=cookie_key, salt=signing._cookie_signer_legacy_salt(cookie, salt), fallback_keys=[]
+        ).unsign(value, max_age=max_age)
 
 
 def _b62(text: str) -> int | None:

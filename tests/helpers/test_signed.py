@@ -186,3 +186,17 @@ def test_bytes_signed_value_is_read():
 def test_explain_signed_value_type_error(bad):
     with pytest.raises(TypeError, match=r"explain_signed_value\(\) takes the signed value as text, not "):
         explain_signed_value(bad)
+
+
+def test_a_signed_cookie_is_checked_under_the_key_given():
+    from django.conf import settings
+    from django.http import HttpResponse
+
+    response = HttpResponse()
+    response.set_signed_cookie("greeting", "hello", salt="demo")
+    value = response.cookies["greeting"].value
+    assert explain_signed_value(value, cookie="greeting", salt="demo").verdict == "valid"
+    same = explain_signed_value(value, cookie="greeting", salt="demo", key=settings.SECRET_KEY)
+    assert same.verdict == "valid"
+    other = explain_signed_value(value, cookie="greeting", salt="demo", key="another secret key")
+    assert other.verdict == "tampered"
