@@ -7,6 +7,7 @@ import re
 import requests
 
 from course_helpers.cookies import find_cookie
+from course_helpers.exchange import set_cookie_headers
 from course_helpers.exercises.answer_types import CLIENT, RAW_REPLY
 from course_helpers.exercises.core import Attempt, Incorrect, Lesson, WrongAnswer
 from course_helpers.exercises.kinds import HttpTask, Prediction, ValueExercise
@@ -198,43 +199,49 @@ q2 = LESSON.add(
 # -- q3: a copied session key -----------------------------------------------------------
 
 
-def _copied_session_key(attempt: Attempt) -> int | None:
+def _after_a_borrowed_key(attempt: Attempt) -> int | None:
     site = attempt.site
     with site.client() as first:
         for _ in range(3):
             first.get("/session/counter/")
         key = find_cookie(first, "sessionid").value
-    reply = requests.get(site.url + "/session/counter/", headers={"Cookie": f"sessionid={key}"}, timeout=10)
-    return _count_in(reply.text)
+        requests.get(site.url + "/session/counter/", headers={"Cookie": f"sessionid={key}"}, timeout=10)
+        return _count_in(first.get("/session/counter/").text)
 
 
 q3 = LESSON.add(
     "q3",
     Prediction(
-        title="Predict: a borrowed session key",
-        variables=["borrowed_count"],
-        choices=(1, 3, 4),
-        experiment=_copied_session_key,
-        explain="The server finds a session by its key and nothing else: any client that sends "
-        "sessionid=<key> continues that session, here with a fourth visit. That is why a session key "
-        "must stay secret (lesson 11 steals one).",
+        title="Predict: after a borrowed key",
+        variables=["first_client_sees"],
+        choices=(1, 4, 5),
+        experiment=_after_a_borrowed_key,
+        explain="The server finds a session by its key and nothing else: the other client's request, with "
+        "the same key, was a fourth visit of the same session, so the first client's next visit is the "
+        "fifth. Nothing told the server, or the first client, that someone else had been there: that is why "
+        "a session key must stay secret (lesson 11 steals one).",
         hints=[
             "What does the server use to find a session row: the client, its address, or the key?",
-            "Only the key. The new client sends the first client's key, so the server loads the row "
-            "that already counts 3 visits, and this visit is one more.",
+            "Only the key. Both clients send the same key, so both requests load and update the same row.",
         ],
-        solution="borrowed_count = 4",
-        why="A session belongs to whoever holds its key.",
+        solution="first_client_sees = 5",
+        why="A session belongs to whoever holds its key, and every holder adds to it.",
         wrong_answers=[
-            WrongAnswer("borrowed_count = 1", "the experiment gave 4"),
-            WrongAnswer("borrowed_count = 3", "the experiment gave 4"),
-            WrongAnswer("borrowed_count = '4'", "not one of the choices"),
+            WrongAnswer("first_client_sees = 4", "the experiment gave 5"),
+            WrongAnswer("first_client_sees = 1", "the experiment gave 5"),
+            WrongAnswer("first_client_sees = '5'", "not one of the choices"),
         ],
     ),
 )
 
 
 # -- q4: a client that refuses cookies ----------------------------------------------------
+
+
+def _session_keys_set(visits) -> list[str]:
+    """The sessionid values the site set in ``visits`` (recorded exchanges), in order."""
+    headers = [header for ex in visits for header in set_cookie_headers(ex, "sessionid")]
+    return [header.split(";")[0].split("=", 1)[1] for header in headers]
 
 
 def _inspect_refuser(attempt: Attempt) -> str:
@@ -251,27 +258,36 @@ def _inspect_refuser(attempt: Attempt) -> str:
         if ex.cookie_sent and "sessionid=" in ex.cookie_sent:
             raise Incorrect(
                 f"On visit {n}, `refuser` sent the sessionid cookie back (Cookie: {ex.cookie_sent[:20]}…): "
-                "it accepted the cookie. Refuse it: empty the jar after every request, or give the jar "
-                "a policy that accepts no cookie at all."
+                "it accepted the cookie. Give its jar a policy that accepts no cookie at all."
             )
-    keys = []
-    for ex in visits:
-        for header in ex.set_cookies:
-            if header.startswith("sessionid="):
-                keys.append(header.split(";")[0].split("=", 1)[1])
+    if find_cookie(client, "sessionid") is not None:
+        raise Incorrect(
+            "After its visits, refuser's jar holds a sessionid: it accepted the cookie. Sending an empty or "
+            "hand-made Cookie header only hides the cookie from the server; a client that refuses cookies "
+            "never stores them. Give the jar a policy that accepts none."
+        )
     rows = attempt.site.sessions()
-    found = [rows.get(key) for key in keys]
+    found = [rows.get(key) for key in _session_keys_set(visits)]
     orphans = [row for row in found if row is not None and row.data == {"visits": 1}]
     if len(orphans) < len(visits):
         raise Incorrect(
             "The site's session table does not hold a row for each of your visits: was `refuser` made "
             "before the demo site was last restarted? Run your cell again, then this one."
         )
+    client.get("/session/counter/")  # one more visit, by the check, to see what the jar does with the cookie
+    if find_cookie(client, "sessionid") is not None:
+        raise Incorrect(
+            "Your visits never sent the key back, but when the check sent refuser to the counter once more, "
+            "its jar stored the sessionid it got: emptying the jar after each request (as `forgetter` did) "
+            "still accepts every cookie for a moment. Make the jar refuse it: a cookie policy."
+        )
     return (
         f"{len(visits)} visits, {len(orphans)} new rows, each holding {{'visits': 1}}: orphans that no "
-        "client will ever send a key for."
+        "client will ever send a key for; and the jar stored nothing, not even for a moment."
     )
 
+
+_VISITS = "for _ in range(3):\n    refuser.get('/session/counter/')"
 
 q4 = LESSON.add(
     "q4",
@@ -280,11 +296,12 @@ q4 = LESSON.add(
         variables={"refuser": CLIENT},
         inspect=_inspect_refuser,
         hints=[
-            "Make refuser = site.client() and visit /session/counter/ with it three times, "
-            "making sure no request carries a sessionid back.",
-            "The simplest refusal: refuser.cookies.clear() after every request.",
-            "What a browser with cookies disabled does: a cookie policy that accepts nothing, "
-            "refuser.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[])).",
+            "Make refuser = site.client() and visit /session/counter/ with it three times; its jar must never "
+            "hold a sessionid, not even between two requests.",
+            "A requests jar asks its cookie policy (an http.cookiejar.CookiePolicy) before it stores a cookie. "
+            "DefaultCookiePolicy takes allowed_domains: the domains it accepts cookies from.",
+            "refuser.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[])) accepts "
+            "nothing from anyone.",
         ],
         solution="""
             from http.cookiejar import DefaultCookiePolicy
@@ -295,12 +312,10 @@ q4 = LESSON.add(
                 refuser.get("/session/counter/")
         """,
         why="Without the cookie, the server cannot find the session it just made, so it makes a new one "
-        "on every visit: the count never passes 1 and the table fills with orphan rows.",
+        "on every visit: the count never passes 1 and the table fills with orphan rows. The policy refused "
+        "each Set-Cookie before it reached the jar, as a browser that blocks cookies does.",
         wrong_answers=[
-            WrongAnswer(
-                "refuser = site.client()\nfor _ in range(3):\n    refuser.get('/session/counter/')",
-                "sent the sessionid cookie back",
-            ),
+            WrongAnswer("refuser = site.client()\n" + _VISITS, "sent the sessionid cookie back"),
             WrongAnswer(
                 "refuser = site.client()\nfor _ in range(2):\n    refuser.get('/session/counter/')\n"
                 "    refuser.cookies.clear()",
@@ -309,6 +324,16 @@ q4 = LESSON.add(
             WrongAnswer(
                 "refuser = site.client()\nfor _ in range(3):\n    refuser.get('/counter/')\n    refuser.cookies.clear()",
                 "not in a session",
+            ),
+            WrongAnswer(
+                "refuser = site.client()\nfor _ in range(3):\n"
+                "    refuser.get('/session/counter/', headers={'Cookie': ''})",
+                "only hides the cookie from the server",
+            ),
+            WrongAnswer(
+                "refuser = site.client()\nfor _ in range(3):\n    refuser.get('/session/counter/')\n"
+                "    refuser.cookies.clear()",
+                "still accepts every cookie for a moment",
             ),
             WrongAnswer(
                 "import requests\nrefuser = requests.Session()\nrefuser.get(site.url + '/session/counter/')",
