@@ -1,7 +1,7 @@
 """Keep the user-to-session index (:class:`~demo_site.ending.models.DeviceSession`) and end sessions through it.
 
 Django stores a session under its key and nothing else: to find the sessions
-of one user it must read and decode every row (:func:`scan_sessions_of`).
+of one user it must read and decode every row (lesson 07 shows that sweep).
 The index is kept by the ``user_logged_in`` and ``user_logged_out`` signals
 (:func:`record_login`, :func:`forget_logout`) and by the password-change view
 (:func:`follow_new_key`); ``last_seen`` by :class:`demo_site.ending.middleware.LastSeen`.
@@ -92,20 +92,3 @@ def end_all_sessions(user) -> int:
     for row in rows:
         end_session(row)
     return len(rows)
-
-
-def scan_sessions_of(user) -> tuple[list[str], int]:
-    """Without the index: decode every row of ``django_session`` to find ``user``'s session keys.
-
-    Returns the keys found and how many rows had to be decoded (all of them).
-    Only for the ``db`` and ``cached_db`` engines.
-    """
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-
-    keys, decoded = [], 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        decoded += 1
-        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
-            keys.append(session.session_key)
-    return keys, decoded

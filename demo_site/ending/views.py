@@ -16,6 +16,8 @@ show an index row's ``id``, never a session key. The vulnerable counterparts
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import redirect_to_login
@@ -79,7 +81,6 @@ def do(request, op: str):
 
 def _signed_in(view):
     """Like ``login_required``, but a notebook asking for JSON gets 401 JSON instead of the login page."""
-    import functools
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
