@@ -360,7 +360,8 @@ def _inspect_escape(attempt: Attempt) -> str:
 
     escape = attempt["escape"]
     site = attempt.site
-    if escape in _shown_payloads(f"127.0.0.1:{site.port}"):
+    shown = {payload.rstrip("/") for payload in _shown_payloads(f"127.0.0.1:{site.port}")}
+    if escape.rstrip("/") in shown:
         raise Incorrect(
             f"{escape!r} is already in the table above: find one the lesson did not show (think of what a browser "
             "fixes up: letter case, missing or extra slashes, another attacker's domain)."
@@ -406,6 +407,7 @@ q3 = LESSON.add(
         "where `next` goes, not what it looks like.",
         wrong_answers=[
             WrongAnswer('escape = "//evil.example"', "already in the table"),
+            WrongAnswer('escape = "https://evil.example/"', "already in the table"),
             WrongAnswer('escape = "/evil.example"', "still this site"),
             WrongAnswer('escape = " //evil.example"', "a space %20"),
             WrongAnswer('escape = "javascript:alert(1)"', "refuses schemes other than http"),
