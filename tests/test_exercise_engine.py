@@ -232,6 +232,7 @@ def test_odd_values_never_make_any_kind_raise(value, site):
     ]
     for exercise in exercises:
         namespace = {"answer": value, "sorted_copy": value, "visits_value": value, "my_client": value}
+        namespace.update(counted=value, newcomer=value)
         namespace["prediction"] = value
         outcome = exercise.check({**namespace, "site": site})
         assert isinstance(outcome, Outcome)
@@ -262,7 +263,14 @@ def test_no_demo_site_makes_http_task_and_prediction_uncheckable(site):
     stop_all_demo_sites()
     assert not site.running
     for exercise, namespace in (
-        (lesson00.q2, {"my_client": DemoClient("http://127.0.0.1:9"), "site": site}),
+        (
+            lesson00.q2,
+            {
+                "my_client": DemoClient("http://127.0.0.1:9"),
+                "newcomer": DemoClient("http://127.0.0.1:9"),
+                "site": site,
+            },
+        ),
         (lesson00.q3, {"prediction": 1, "site": site}),
         (lesson00.q3, {"prediction": 1}),
     ):
@@ -721,7 +729,7 @@ def test_correct_check_records_the_label_once(_progress_file):
     assert _stored(_progress_file) == {"lesson42.q1": "2000-01-01T00:00:00+00:00"}  # first time kept
 
 
-def test_progress_table_marks_solved_exercises(_progress_file):
+def test_progress_table_marks_solved_exercises(_progress_file, site):
     table = progress()
     lesson00_rows = [row for row in table.rows if row[0] == "00"]
     assert [row[1] for row in lesson00_rows] == ["q1", "q2", "q3"]
@@ -731,7 +739,10 @@ def test_progress_table_marks_solved_exercises(_progress_file):
     assert table.title == f"Progress: 0 of {total} exercises solved"
     assert str(_progress_file) in table.text()
 
-    assert lesson00.q1.check({"visits_value": "3"}).ok
+    counted = site.client()
+    for _ in range(3):
+        counted.get("/counter/")
+    assert lesson00.q1.check({"counted": counted, "visits_value": "3", "site": site}).ok
     table = progress()
     assert table.title == f"Progress: 1 of {total} exercises solved"
     status = {(row[0], row[1]): row[3] for row in table.rows}
@@ -923,19 +934,25 @@ def test_lesson00_proof_cell_runs_in_process(site):
 
 
 def test_lesson00_specific_messages(site):
-    assert "always text" in lesson00.q1.check({"visits_value": 3}).message
-    assert "what the client *sent*" in lesson00.q1.check({"visits_value": "2"}).message
+    three = site.client()
+    for _ in range(3):
+        three.get("/counter/")
+    assert "text (a str, in quotes)" in lesson00.q1.check({"counted": three, "visits_value": 3}).message
+    assert "what the client *sent*" in lesson00.q1.check({"counted": three, "visits_value": "2"}).message
+    assert "has not visited /counter/" in lesson00.q1.check({"counted": site.client(), "visits_value": "3"}).message
     assert lesson00.q3.check({"prediction": 3, "site": site}).message.startswith(
         "You predicted 3; the experiment gave 1. requests.get() starts with an empty jar"
     )
     plain = requests.Session()  # no recorded traffic: the engine refuses it, in the words every lesson uses
     plain.get(site.url + "/counter/", timeout=5)
-    refused = lesson00.q2.check({"my_client": plain, "site": site})
+    refused = lesson00.q2.check({"my_client": plain, "newcomer": site.client(), "site": site})
     assert refused.status == INCORRECT
     assert refused.message.startswith("`my_client` should be a client made with site.client(), not Session.")
     once = site.client()
     once.get("/counter/")
-    assert "counted 1 visit(s)" in lesson00.q2.check({"my_client": once, "site": site}).message
+    newcomer = site.client()
+    newcomer.get("/counter/")
+    assert "counted 1 visit(s)" in lesson00.q2.check({"my_client": once, "newcomer": newcomer}).message
 
 
 def test_typed_variables_are_refused_by_the_engine_in_one_voice():
@@ -956,7 +973,8 @@ def test_typed_variables_are_refused_by_the_engine_in_one_voice():
     assert task.check({"reader": DemoClient("http://x"), "count": True, "name": "a", "free": 0}).message == (
         "`count` should be a whole number (an int, no quotes), not bool."
     )
-    assert "`name` should be text (a str, in quotes), not int." in task.check(
-        {"reader": DemoClient("http://x"), "count": 1, "name": 3, "free": 0}
-    ).message
+    assert (
+        "`name` should be text (a str, in quotes), not int."
+        in task.check({"reader": DemoClient("http://x"), "count": 1, "name": 3, "free": 0}).message
+    )
     assert seen == []  # a refused type never reaches the check's own code
