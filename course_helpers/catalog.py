@@ -84,6 +84,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("06", "session_expiry", "Session expiry", PART_2),
     Lesson("07", "ending_a_session", "Ending a session", PART_2),
     Lesson("08", "logging_in_with_a_session", "Logging in with a session", PART_2),
+    Lesson("09", "where_sessions_live", "Where sessions live", PART_3),
 )
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("demo_site.expiry.urls")),
     path("", include("demo_site.ending.urls")),
     path("", include("demo_site.session_login.urls")),
+    path("", include("demo_site.session_stores.urls")),
     path("", include("demo_site.tokens.urls")),
     re_path(r"^exercise/(?P<slot>[\w-]+)/(?P<rest>.*)$", exercise_slots.dispatch, name="exercise_slot"),
 ]
