@@ -39,6 +39,11 @@ def _inspect_jar_value(attempt: Attempt) -> str:
             f"`counted` visited /counter/ {len(counts)} time(s), not 3. Make a fresh client and try again."
         )
     in_jar = find_cookie(client, "visits")
+    if in_jar is not None and in_jar.value != counts[-1]:
+        raise Incorrect(
+            f"The site's last reply set visits={counts[-1]}, but counted's jar now holds visits={in_jar.value}: "
+            "it was changed by hand. Make a fresh client and let the site set the cookie."
+        )
     if answer == "2":
         raise Incorrect(
             "That is what the client *sent* with its third request; look at what the server *set* in reply."
@@ -81,6 +86,11 @@ q1 = LESSON.add(
                 "is not what counted's jar holds",
             ),
             WrongAnswer("counted = site.client()\nvisits_value = '3'", "has not visited /counter/ yet"),
+            WrongAnswer(
+                "counted = site.client()\nfor _ in range(3):\n    counted.get('/counter/')\n"
+                "counted.cookies.set('visits', '7', domain='127.0.0.1', path='/')\nvisits_value = '7'",
+                "it was changed by hand",
+            ),
         ],
     ),
 )

@@ -37,26 +37,30 @@ def _inspect_vanilla(attempt: Attempt) -> str:
             "keeper never let /cookies/plain/ set flavour: start there (keeper.get('/cookies/plain/')), "
             "then make that cookie last 30 days."
         )
-    jar = [cookie for cookie in client.cookies if cookie.name == "flavour"]
-    if len(jar) > 1:
-        paths = " and ".join(f"Path={cookie.path}" for cookie in jar)
-        raise Incorrect(
-            f"keeper's jar holds {len(jar)} flavour cookies ({paths}): a cookie replaces another only when "
-            "name, domain and path are all the same, so the browser-session one is still there. Leave path "
-            "at its default, '/'."
-        )
-    if not jar:
+    cookie = find_cookie(client, "flavour")  # the longest path first
+    if cookie is None:
         raise Incorrect(
             "keeper's jar holds no flavour cookie any more: was the last thing you sent a delete?"
         )
-    (cookie,) = jar
+    if cookie.path != "/" and find_cookie(client, "flavour", path="/") is not None:
+        raise Incorrect(
+            f"keeper's jar holds 2 flavour cookies (Path=/ and Path={cookie.path}): a cookie replaces another "
+            "only when name, domain and path are all the same, so the browser-session one is still there. "
+            "Leave path at its default, '/'."
+        )
     last_path, last_header = from_site[-1]
     last = explain_set_cookie(last_header)
-    if cookie.expires is not None and last.max_age is None and last.expires_at is None:
+    lasts_by_site = last.max_age is not None or last.expires_at is not None
+    if (cookie.value, cookie.has_nonstandard_attr("HttpOnly"), cookie.expires is not None) != (
+        last.value,
+        last.httponly,
+        lasts_by_site,
+    ):
         raise Incorrect(
-            f"The last reply that set flavour ({last_path}) made it a browser-session cookie, yet the jar "
-            "says it lasts: that expiry was put in the jar by hand (keeper.cookies.set), and no server asked "
-            "for it. Ask the lab, /cookies/set/, to send the cookie again."
+            f"keeper's jar does not hold what the site last sent ({last_path}: {last_header.split(';')[0]}, "
+            f"{'with' if lasts_by_site else 'without'} an expiry, {'' if last.httponly else 'not '}HttpOnly): "
+            "the jar was changed by hand (keeper.cookies.set), and no server asked for that. "
+            "Ask the lab, /cookies/set/, to send the cookie again."
         )
     if cookie.expires is None:
         if last_path.startswith("/cookies/plain/") and len(from_site) > 1:
@@ -155,7 +159,13 @@ q1 = LESSON.add(
                 + _PLAIN
                 + "keeper.cookies.set('flavour', 'vanilla', domain='127.0.0.1', path='/', "
                 "expires=int(time.time()) + 2592000, rest={'HttpOnly': None})",
-                "put in the jar by hand",
+                "the jar was changed by hand",
+            ),
+            WrongAnswer(
+                _PLAIN + "keeper.get('/cookies/set/', "
+                "params={'name': 'flavour', 'value': 'vanilla', 'max_age': 2592000})\n"
+                "for cookie in keeper.cookies:\n    cookie._rest['HttpOnly'] = None  # HttpOnly, by hand",
+                "the jar was changed by hand",
             ),
             WrongAnswer(
                 "keeper = site.client()\nkeeper.get('/cookies/set/', "
