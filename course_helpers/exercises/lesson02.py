@@ -91,10 +91,7 @@ def _inspect_vanilla(attempt: Attempt) -> str:
             "Your cookie lasts 30 days but is not HttpOnly: any script on the page could read it. "
             "Add httponly=1 to the lab's parameters."
         )
-    return (
-        f"The site sent {last_header.split(';')[0]} again with Max-Age={last.max_age} and HttpOnly; with the "
-        "same name, domain and path, it replaced the browser-session cookie, and the jar counts 30 days from now."
-    )
+    return f"The site itself sent it ({last_path}): {last_header}."
 
 
 _PLAIN = "keeper = site.client()\nkeeper.get('/cookies/plain/')\n"
@@ -346,7 +343,8 @@ def _drive_forget(attempt: Attempt) -> str:
         raise Incorrect(
             f"Your delete_cookie wrote Path=/: it deleted the other cart (the lab's pear, at Path=/), and "
             f"the shop's cart at Path={SHOP} is still there. A delete hits the one cookie with the same name, "
-            "domain and path, exactly."
+            "domain and path, exactly. (A response holds one Set-Cookie per name: a second set_cookie or "
+            "delete_cookie of 'cart' in the same response replaces the first.)"
         )
     raise Incorrect(
         f"Your delete_cookie wrote Path={parsed.path} but the shop's cart lives at Path={SHOP}: "
