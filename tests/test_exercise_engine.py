@@ -895,6 +895,22 @@ def test_proof_notebook_replaces_only_the_tagged_starter_cells():
     nbformat.validate(proof)
 
 
+def test_proof_notebook_proves_every_exercise_of_a_shared_starter_cell():
+    """A capstone's one cell of views, graded by several exercises: each one's wrong answers, one solution."""
+    v4, module = nbformat.v4, "course_helpers.exercises.lesson00"
+    shared = v4.new_code_cell("visits_value = ...", metadata={"tags": ["exercise-q1", "exercise-q2"]})
+    checks = [v4.new_code_cell("ex.q1.check()"), v4.new_code_cell("ex.q2.check()")]
+    notebook = v4.new_notebook(cells=[shared, *checks])
+    assert exercise_cells(notebook) == {"q1": 0, "q2": 0}
+    source = proof_notebook(notebook, module).cells[0].source
+    for name in ("q1", "q2"):
+        assert f"from {module} import {name} as __exercise\n__prove(__exercise, globals())\n" in source
+    order = [source.index(text) for text in ("import q1 as", "import q2 as", "# the reference solution")]
+    assert order == sorted(order)
+    assert source.endswith(lesson00.q1.solution_code + "\n" + lesson00.q2.solution_code)
+    nbformat.validate(proof_notebook(notebook, module))
+
+
 def test_lesson_module_name_and_outputs_text():
     from pathlib import Path
 

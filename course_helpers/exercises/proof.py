@@ -32,7 +32,7 @@ def lesson_module_name(notebook: Path) -> str:
 
 
 def exercise_cells(notebook: Any) -> dict[str, int]:
-    """The index of each exercise's starter cell, by exercise name."""
+    """The index of each exercise's starter cell, by exercise name (several exercises may share one cell)."""
     found = {}
     for index, cell in enumerate(notebook.cells):
         for tag in cell.get("metadata", {}).get("tags", []):
@@ -101,15 +101,24 @@ def proof_solution(module_name: str, name: str) -> str:
 
 
 def proof_notebook(notebook: Any, module_name: str) -> Any:
-    """A copy of ``notebook`` whose starter cells prove the wrong answers, then run the solutions."""
+    """A copy of ``notebook`` whose starter cells prove the wrong answers, then run the solutions.
+
+    A starter cell may carry several tags (``exercise-q1``, ``exercise-q2``...) when several exercises
+    grade the same code (a capstone's views, one exercise per requirement): it then proves the wrong
+    answers of each of them, in order, and runs their reference solution once (each distinct one, in order).
+    """
     proof = copy.deepcopy(notebook)
+    names_by_cell: dict[int, list[str]] = {}
     for name, index in exercise_cells(proof).items():
+        names_by_cell.setdefault(index, []).append(name)
+    for index, names in names_by_cell.items():
         cell = proof.cells[index]
+        source = "from course_helpers.exercises.proof import prove_wrong_answers as __prove\n"
+        for name in names:
+            source += f"from {module_name} import {name} as __exercise\n__prove(__exercise, globals())\n"
+        solutions = list(dict.fromkeys(proof_solution(module_name, name) for name in names))
         cell.source = (
-            "from course_helpers.exercises.proof import prove_wrong_answers as __prove\n"
-            f"from {module_name} import {name} as __exercise\n"
-            "__prove(__exercise, globals())\n"
-            "# the reference solution, as a learner would type it:\n"
-        ) + proof_solution(module_name, name)
+            source + "# the reference solution, as a learner would type it:\n" + "\n".join(solutions)
+        )
         cell.outputs = []
     return proof
