@@ -4,8 +4,9 @@
 ``requests.Session`` (same cookie jar, same redirects), with a few additions:
 paths such as ``"/counter/"`` are relative to the demo site; every
 exchange, redirects included, is recorded in ``client.trace`` so that it can
-be drawn as a sequence diagram; and ``client.log_in()`` / ``client.log_out()``
-fill in a login form the way a browser does, CSRF token and all.
+be drawn as a sequence diagram; ``client.log_in()`` / ``client.log_out()``
+fill in a login form the way a browser does, CSRF token and all; and
+``client.post_form()`` submits any form of the site with its CSRF token.
 """
 
 from __future__ import annotations
@@ -111,11 +112,22 @@ class DemoClient(requests.Session):
 
     def log_out(self, url: str = LOGOUT_URL, *, allow_redirects: bool = True) -> requests.Response:
         """Log out by POSTing the CSRF token to the logout view at ``url``, as a logout button does."""
+        return self.post_form(url, allow_redirects=allow_redirects)
+
+    def post_form(
+        self, url: str, data: dict[str, Any] | None = None, *, allow_redirects: bool = True, **kwargs: Any
+    ) -> requests.Response:
+        """POST ``data`` to ``url`` as a form of the site does: with the CSRF token in ``csrfmiddlewaretoken``.
+
+        If the jar has no ``csrftoken`` cookie yet, the login page is fetched
+        first (it hands one out), as a browser would have loaded some page of
+        the site before submitting one of its forms. Other keyword arguments
+        go to ``requests`` (``headers=``, ``params=``...).
+        """
         if not self.csrf_token:
-            self.get(LOGIN_URL)  # any page with a form gives the jar its CSRF cookie
-        return self.post(
-            url, data={"csrfmiddlewaretoken": self.csrf_token or ""}, allow_redirects=allow_redirects
-        )
+            self.get(LOGIN_URL)
+        fields = {**(data or {}), "csrfmiddlewaretoken": self.csrf_token or ""}
+        return self.post(url, data=fields, allow_redirects=allow_redirects, **kwargs)
 
     def _record(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self.trace.append(Exchange.from_response(response))

@@ -363,7 +363,7 @@ def _judge(result: SetCookieExplanation, *, host: str, secure_origin: bool, now:
         else:
             effects.append(f"Keeps the cookie until {result.expires_at:%Y-%m-%d %H:%M:%S} UTC (Expires).")
     else:
-        effects.append("A session cookie: kept until the browser closes (no Max-Age, no Expires).")
+        effects.append("A browser-session cookie: kept until the browser closes (no Max-Age, no Expires).")
 
     if result.domain is None:
         effects.append(f"Host-only: sent back to {host} only, not to its subdomains.")

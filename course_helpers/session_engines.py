@@ -69,7 +69,7 @@ class SessionEngine:
     # -- the two methods each engine implements ---------------------------------------
 
     def read(self, cookie_values: list[str]) -> Found:
-        """Every session the store holds (``cookie_values``: the clients' session cookies).
+        """Every session the store holds (``cookie_values``: the clients' session-key cookies).
 
         Runs in a worker thread with the site's database (``site.orm``). An
         engine that keeps sessions on the server may ignore ``cookie_values``:

@@ -10,7 +10,7 @@ from http.cookiejar import http2time
 import pytest
 import requests
 
-from course_helpers import start_demo_site, travel
+from course_helpers import find_cookie, set_cookie_headers, start_demo_site, travel
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +37,6 @@ def get(site, path: str, cookie: str | None = None, host: str | None = None):
         return reply.status, found, reply.read().decode()
     finally:
         conn.close()
-
-
-def set_cookies(response: requests.Response) -> list[str]:
-    return response.raw.headers.getlist("Set-Cookie")
 
 
 def attributes(header: str) -> dict[str, str | None]:
@@ -82,12 +78,14 @@ def test_render_and_redirect_responses_carry_cookies(site):
     client = site.client()
     page = client.get("/cookies/rendered/")
     assert page.status_code == 200 and "render()" in page.text
-    assert set_cookies(page) == ["theme=dark; HttpOnly; Path=/; SameSite=Lax"]
+    assert set_cookie_headers(page) == ["theme=dark; HttpOnly; Path=/; SameSite=Lax"]
     followed = client.get("/cookies/redirected/")
     assert [r.status_code for r in [*followed.history, followed]] == [302, 200]
     assert followed.history[0].headers["Location"] == "/cookies/read/"
-    assert set_cookies(followed.history[0]) == ["came_from=redirect; HttpOnly; Path=/; SameSite=Lax"]
-    assert followed.json()["cookies"]["came_from"] == "(hidden: HttpOnly)"  # it arrived; the value stays hidden
+    assert set_cookie_headers(followed.history[0]) == ["came_from=redirect; HttpOnly; Path=/; SameSite=Lax"]
+    assert (
+        followed.json()["cookies"]["came_from"] == "(hidden: HttpOnly)"
+    )  # it arrived; the value stays hidden
 
 
 # -- lifetimes -----------------------------------------------------------------------------
@@ -115,7 +113,7 @@ def test_lifetime_views(site, path, max_age, expires_in):
 def test_max_age_wins_in_the_jar_and_an_expired_cookie_lingers(site):
     client = site.client()
     client.get("/cookies/max-age-and-expires/")
-    both = next(c for c in client.cookies if c.name == "both")
+    both = find_cookie(client, "both")
     assert abs(both.expires - (time.time() + 600)) < 5
     client.get("/cookies/set/?name=short&value=1&max_age=60")
     with travel(dt.timedelta(minutes=2)):
@@ -128,11 +126,13 @@ def test_max_age_wins_in_the_jar_and_an_expired_cookie_lingers(site):
 
 def test_shop_cookie_reaches_the_shop_only(site):
     client = site.client()
-    assert set_cookies(client.get("/cookies/shop/add/")) == [
+    assert set_cookie_headers(client.get("/cookies/shop/add/")) == [
         "cart=apple; HttpOnly; Path=/cookies/shop; SameSite=Lax"
     ]
     seen = {p: client.get(p).json()["cookies"] for p in ("/cookies/shop/", "/cookies/shop/cart/")}
-    assert all(c == {"cart": "(hidden: HttpOnly)"} for c in seen.values())  # it arrived; its value stays hidden
+    assert all(
+        c == {"cart": "(hidden: HttpOnly)"} for c in seen.values()
+    )  # it arrived; its value stays hidden
     assert client.get("/cookies/shopping/").json()["cookies"] == {}
 
 
@@ -250,7 +250,7 @@ def test_delete_writes_max_age_0_and_1970_and_needs_the_path(site):
     client = site.client()
     client.get("/cookies/shop/add/")
     wrong = client.get("/cookies/delete/?name=cart")
-    assert set_cookies(wrong) == ['cart=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/']
+    assert set_cookie_headers(wrong) == ['cart=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/']
     assert client.get("/cookies/shop/cart/").json()["cookies"] == {"cart": "(hidden: HttpOnly)"}
     client.get("/cookies/delete/?name=cart&path=/cookies/shop")
     assert list(client.cookies) == []
@@ -284,7 +284,7 @@ def test_big_cookie_sizes(site):
 def test_test_cookie_works_with_a_jar_and_not_without(site):
     client = site.client()
     first = client.get("/cookies/test-cookie/")
-    assert first.json()["step"] == "set" and set_cookies(first)[0].startswith("sessionid=")
+    assert first.json()["step"] == "set" and set_cookie_headers(first)[0].startswith("sessionid=")
     assert client.get("/cookies/test-cookie/check/").json() == {"step": "check", "worked": True}
     # delete_test_cookie() ran: a second check finds nothing
     assert client.get("/cookies/test-cookie/check/").json()["worked"] is False

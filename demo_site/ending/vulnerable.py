@@ -38,7 +38,7 @@ def login(request):
 
 @require_POST
 def logout(request):
-    """VULNERABLE (no flush): deletes the session cookie in the browser, leaves the session alive on the server."""
+    """VULNERABLE (no flush): deletes the sessionid cookie in the browser, leaves the session alive on the server."""
     response = redirect("/accounts/login/")
     response.delete_cookie("sessionid", samesite="Lax")
     return response

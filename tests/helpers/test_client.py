@@ -77,3 +77,14 @@ def test_paths_are_relative_to_the_site_and_repr(site):
         assert repr(client) == f"<DemoClient for {site.url} with 1 cookie(s)>"
     finally:
         client.close()
+
+
+def test_post_form_sends_the_csrf_token_a_form_would(client):
+    refused = client.post("/ending/do/set/", allow_redirects=False)
+    assert refused.status_code == 403  # no token: Django's CSRF check refuses it
+    reply = client.post_form("/ending/do/set/", allow_redirects=False)
+    assert reply.status_code == 200
+    assert [ex.method for ex in client.trace] == ["POST", "GET", "POST"]  # the token came from a real page
+    assert reply.request.body == f"csrfmiddlewaretoken={client.csrf_token}"
+    with_fields = client.post_form("/session-basics/remember/", {"colour": "blue"}, allow_redirects=False)
+    assert with_fields.status_code == 200 and with_fields.request.body.startswith("colour=blue&")
