@@ -290,9 +290,18 @@ class DemoSite:
 
         if not clients:
             return self.orm(read_session_rows)
-        name = settings.SESSION_COOKIE_NAME
-        values = [c.value for client in clients for c in getattr(client, "cookies", []) if c.name == name]
-        return self.orm(read_session_rows, values)
+        from http.cookiejar import CookieJar
+
+        from course_helpers.cookies import find_cookie
+
+        for client in clients:
+            if not isinstance(getattr(client, "cookies", None), CookieJar):
+                raise TypeError(
+                    f"site.sessions() takes clients (site.client()), not {type(client).__name__}: "
+                    "their session cookies say which sessions to show."
+                )
+        cookies = [find_cookie(client, settings.SESSION_COOKIE_NAME) for client in clients]
+        return self.orm(read_session_rows, [cookie.value for cookie in cookies if cookie is not None])
 
     def log(self, last: int = 20):
         """Return this site's last log records (request lines, warnings, errors) as a table."""

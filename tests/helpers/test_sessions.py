@@ -67,3 +67,8 @@ def test_session_rows_expire_when_the_clock_moves(site, client):
         table = site.sessions()
     row = table.rows[table.keys().index(key)]
     assert row[3] == "expired 1 day ago"
+
+
+def test_sessions_of_something_that_is_not_a_client_is_a_clear_type_error(site):
+    with pytest.raises(TypeError, match=r"site.sessions\(\) takes clients \(site.client\(\)\), not str"):
+        site.sessions("sessionid=abc")
