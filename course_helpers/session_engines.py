@@ -27,6 +27,8 @@ from course_helpers.sessions import TABLE, SessionRow
 BACKENDS = "django.contrib.sessions.backends"
 #: Django's in-process cache: one store per ``LOCATION``, shared by every thread of the kernel.
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+#: Django's Redis cache (with the ``redis`` package): one store per Redis server, shared by every process.
+REDIS = "django.core.cache.backends.redis.RedisCache"
 
 
 class Found(NamedTuple):
@@ -45,12 +47,15 @@ class SessionEngine:
     the clients' cookies themselves (``signed_cookies``): nothing to filter,
     nothing to clear. ``cache_backend`` names the cache class an engine's
     sessions must be kept in for the entry to apply (``None``: any, or none).
+    ``needs_server`` is ``True`` for a store outside the kernel that must be
+    started first (Redis): its :meth:`site_settings` takes the server's URL.
     """
 
     name: str
     store: str
     keeps_sessions_on_server: bool = True
     cache_backend: str | None = None
+    needs_server: bool = False
     #: Settings beyond ``SESSION_ENGINE`` a site needs to use this engine (e.g. a ``CACHES`` entry).
     extra_settings: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -94,6 +99,45 @@ def _clear_locmem_caches() -> None:
     for alias, config in settings.CACHES.items():
         if config.get("BACKEND") == LOCMEM:
             caches[alias].clear()  # per thread, but every LocMemCache of a LOCATION shares one store
+
+
+def _is_redis_cache(backend: str) -> bool:
+    """Whether ``backend`` (a dotted path) is Django's ``RedisCache`` or a subclass of it."""
+    from django.utils.module_loading import import_string
+
+    if backend == REDIS:
+        return True
+    try:
+        from django.core.cache.backends.redis import RedisCache
+
+        return issubclass(import_string(backend), RedisCache)
+    except (ImportError, TypeError):
+        return False
+
+
+def _clear_redis_caches() -> None:
+    """Delete the session keys (``cache`` and ``cached_db``) of every Redis cache of the settings.
+
+    Only those keys: a ``LOCATION`` may be a Redis server that holds other data.
+    A server that is down (stopped mid-lesson) has nothing to clear.
+    """
+    from django.conf import settings
+    from django.core.cache import caches
+
+    for alias, config in settings.CACHES.items():
+        if not _is_redis_cache(config.get("BACKEND", "")):
+            continue
+        with contextlib.suppress(Exception):  # redis.ConnectionError and friends: nothing to clear
+            cache = caches[alias]
+            client = cache._cache.get_client(write=True)
+            keys = list(client.scan_iter(match=cache.make_key("django.contrib.sessions.") + "*"))
+            if keys:
+                client.delete(*keys)
+
+
+def _clear_session_caches() -> None:
+    _clear_locmem_caches()
+    _clear_redis_caches()
 
 
 def _session_cache_backend() -> str:
@@ -167,8 +211,66 @@ class CachedDatabaseEngine(DatabaseEngine):
         )
 
     def clear(self) -> None:
-        """The rows go with the site's database; the cached copies are cleared like ``cache``'s."""
-        _clear_locmem_caches()
+        """The rows go with the site's database; the cached copies (LocMem or Redis) are cleared."""
+        _clear_session_caches()
+
+
+@dataclass(frozen=True)
+class RedisCacheEngine(SessionEngine):
+    """``redis``: the ``cache`` engine with a Redis server as the session cache (``RedisCache``).
+
+    Where the server is is known only once one runs, so :meth:`site_settings`
+    takes its URL: ``engine_named("redis").site_settings(redis.url)``.
+    """
+
+    def site_settings(self, location: str | None = None) -> dict[str, Any]:
+        """The overrides for sessions in the Redis server at ``location`` (``redis://127.0.0.1:N/0``).
+
+        Raises ``ValueError`` without a location.
+        """
+        if not location:
+            raise ValueError(
+                "The redis engine needs the URL of a running Redis server: "
+                "redis = start_redis_server(); engine_named('redis').site_settings(redis.url)."
+            )
+        return {
+            "SESSION_ENGINE": self.store,
+            "CACHES": {"default": {"BACKEND": self.cache_backend, "LOCATION": location}},
+        }
+
+    def in_use(self) -> bool:
+        from django.conf import settings
+
+        return settings.SESSION_ENGINE == self.store and _is_redis_cache(_session_cache_backend())
+
+    def read(self, cookie_values: list[str]) -> Found:
+        from django.conf import settings
+        from django.contrib.sessions.backends.cache import KEY_PREFIX
+        from django.core.cache import caches
+
+        cache = caches[settings.SESSION_CACHE_ALIAS]
+        client = cache._cache.get_client()
+        marker = cache.make_key(KEY_PREFIX)
+        now = dt.datetime.now(dt.UTC)
+        rows = []
+        for raw in client.scan_iter(match=marker + "*"):
+            full_key = raw.decode() if isinstance(raw, bytes) else raw
+            key = full_key[len(marker) :]
+            if not _is_session_key(
+                key
+            ):  # "...sessions.cache" also starts cached_db's "...sessions.cached_db"
+                continue
+            data = cache.get(KEY_PREFIX + key)
+            if data is None:  # expired between listing and reading
+                continue
+            ttl = client.ttl(full_key)
+            expires = now + dt.timedelta(seconds=ttl) if ttl >= 0 else dt.datetime.max.replace(tzinfo=dt.UTC)
+            rows.append(SessionRow(key, dict(data), expires, f"Redis key {full_key}"))
+        return Found(rows, f"the Redis server at {cache._servers[0]} (keys {marker}<session key>)", [])
+
+    def clear(self) -> None:
+        """Delete the session keys of every Redis cache of the settings (and empty the LocMem ones)."""
+        _clear_session_caches()
 
 
 @dataclass(frozen=True)
@@ -236,6 +338,7 @@ ENGINES: tuple[SessionEngine, ...] = (
     DatabaseEngine("db", f"{BACKENDS}.db"),
     CacheEngine("cache", f"{BACKENDS}.cache", cache_backend=LOCMEM),
     CachedDatabaseEngine("cached_db", f"{BACKENDS}.cached_db"),
+    RedisCacheEngine("redis", f"{BACKENDS}.cache", cache_backend=REDIS, needs_server=True),
     FileEngine("file", f"{BACKENDS}.file"),
     SignedCookieEngine("signed_cookies", f"{BACKENDS}.signed_cookies", keeps_sessions_on_server=False),
 )
@@ -246,12 +349,17 @@ def engine_named(name: str) -> SessionEngine:
     for engine in ENGINES:
         if engine.name == name:
             return engine
-    raise LookupError(f"No session engine is called {name!r}; the course knows {', '.join(engine_names())}.")
+    known = ", ".join(engine_names(with_servers=True))
+    raise LookupError(f"No session engine is called {name!r}; the course knows {known}.")
 
 
-def engine_names() -> list[str]:
-    """The short names of every entry, in table order."""
-    return [engine.name for engine in ENGINES]
+def engine_names(*, with_servers: bool = False) -> list[str]:
+    """The short names of the entries a site can use at once, in table order.
+
+    ``with_servers=True`` adds the entries whose store is a server to start
+    first (``redis``: see :class:`RedisCacheEngine`).
+    """
+    return [engine.name for engine in ENGINES if with_servers or not engine.needs_server]
 
 
 def engine_in_use() -> SessionEngine | None:
@@ -282,6 +390,7 @@ __all__ = [
     "CachedDatabaseEngine",
     "DatabaseEngine",
     "FileEngine",
+    "RedisCacheEngine",
     "Found",
     "SessionEngine",
     "SignedCookieEngine",
