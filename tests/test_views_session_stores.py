@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from course_helpers import explain_set_cookie, set_cookie_headers, start_demo_site, stop_all_demo_sites
-from course_helpers.session_engines import engine_named, engine_names
+from course_helpers.exercises.lesson09 import DJANGO_ENGINES
+from course_helpers.session_engines import engine_named
 
 SHOW = "/session-stores/"
 ADD = "/session-stores/cart/add/"
@@ -32,7 +33,7 @@ def _start(engine: str):
     return start_demo_site(name=f"test-session_stores-{engine}", **engine_named(engine).site_settings())
 
 
-@pytest.fixture(scope="module", params=engine_names())
+@pytest.fixture(scope="module", params=DJANGO_ENGINES)
 def engine_site(request):
     site = _start(request.param)
     yield request.param, site
