@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import platform
 import re
 import shutil
@@ -65,7 +66,9 @@ def _django_note(version: str) -> str:
 
 
 def chromium_path() -> str | None:
-    """The Chromium binary a lesson can drive, or ``None``."""
+    """The Chromium binary a lesson can drive, or ``None`` (also when ``COURSE_NO_BROWSER=1`` hides it)."""
+    if os.environ.get("COURSE_NO_BROWSER") == "1":
+        return None
     for candidate in CHROMIUM_PATHS:
         if shutil.which(candidate):
             return candidate

@@ -1,0 +1,11 @@
+"""The weak session store of the vulnerable login (lesson 12): guessable IDs, on purpose."""
+
+from django.db import models
+
+
+class WeakSession(models.Model):
+    """One session of /vulnerable/security-lab/weak/: its guessable key and who it logs in."""
+
+    key = models.CharField(max_length=64, unique=True)
+    username = models.CharField(max_length=150)
+    created = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,81 @@
+"""VULNERABLE ON PURPOSE (lesson 12): an XSS page, a transfer on GET, guessable session IDs, an attacker's page.
+
+Each view shows one way cookies fail to protect a session; never copy them.
+The safe counterparts are in ``views.py`` (the CSRF-checked POST transfer) and
+Django itself (its session keys).
+
+* ``search``: reflects ``q`` into the page unescaped (reflected XSS).
+* ``collect``: the attacker's collector, which a stolen value is sent to.
+* ``transfer_on_get``: changes state on GET, so no CSRF check ever runs.
+* ``attacker``: "another site" whose page links, posts and fetches to a target.
+* ``weak_login``/``weak_whoami``: session IDs made of a counter and a timestamp.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+
+from demo_site.security_lab.models import WeakSession
+from demo_site.security_lab.views import make_transfer
+
+WEAK_COOKIE = "weak_session"
+_TEST_HOST = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*\.test")
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """VULNERABLE: reflected XSS: the search term is written into the page unescaped."""
+    term = request.GET.get("q", "")
+    page = f"<!doctype html><title>Search</title><h1>Search</h1><p>You searched for: {term}</p>"
+    return HttpResponse(page)
+
+
+@require_safe
+def collect(request: HttpRequest) -> HttpResponse:
+    """VULNERABLE: the attacker's collector: a stolen value arrives in its URL; it answers 204."""
+    return HttpResponse(status=204)
+
+
+@require_safe
+def transfer_on_get(request: HttpRequest) -> JsonResponse:
+    """VULNERABLE: sends play money on GET (?to=&amount=), so Django's CSRF check never runs."""
+    return make_transfer(request, "GET")
+
+
+@require_safe
+def attacker(request: HttpRequest) -> HttpResponse:
+    """VULNERABLE: an attacker's page: a link, a form POST and a fetch to ?target= (a .test host)."""
+    target = request.GET.get("target", "site-a.test")
+    if not _TEST_HOST.fullmatch(target):
+        target = "site-a.test"
+    origin = f"http://{target}:{request.get_port()}"
+    return render(request, "security_lab/attacker.html", {"origin": origin, "target": target})
+
+
+@csrf_exempt
+@require_POST
+def weak_login(request: HttpRequest) -> JsonResponse:
+    """VULNERABLE: logs in with a guessable session ID: a counter, a dash and the time in seconds."""
+    user = authenticate(request, username=request.POST.get("username"), password=request.POST.get("password"))
+    if user is None:
+        return JsonResponse({"error": "wrong username or password"}, status=403)
+    row = WeakSession.objects.create(key=f"pending-{time.time_ns()}", username=user.username)
+    row.key = f"{row.pk}-{int(time.time())}"
+    row.save(update_fields=["key"])
+    response = JsonResponse({"user": user.username})
+    response.set_cookie(WEAK_COOKIE, row.key, httponly=True, samesite="Lax")
+    return response
+
+
+@require_safe
+def weak_whoami(request: HttpRequest) -> JsonResponse:
+    """VULNERABLE: who the weak_session cookie logs in (JSON; user is null for an unknown ID)."""
+    row = WeakSession.objects.filter(key=request.COOKIES.get(WEAK_COOKIE, "")[:64]).first()
+    return JsonResponse({"user": row.username if row else None})
