@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("demo_site.session_login.urls")),
     path("", include("demo_site.session_stores.urls")),
     path("", include("demo_site.tokens.urls")),
+    path("", include("demo_site.security_lab.urls")),
     path("", include("demo_site.jwt_lab.urls")),
     re_path(r"^exercise/(?P<slot>[\w-]+)/(?P<rest>.*)$", exercise_slots.dispatch, name="exercise_slot"),
 ]
