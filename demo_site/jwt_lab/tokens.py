@@ -23,6 +23,8 @@ ACCESS_LIFETIME = dt.timedelta(minutes=5)
 REFRESH_LIFETIME = dt.timedelta(days=1)
 #: The longest ``Authorization`` header the lab reads (a token is a few hundred bytes).
 MAX_TOKEN = 8192
+#: The one algorithm the fixed API accepts, whatever a token's header says.
+ALGORITHMS = ["RS256"]
 #: Header fields that make a token name its own key: the fixed API trusts none of them.
 KEY_HEADERS = ("jwk", "jku", "x5u", "x5c")
 #: The audiences the token endpoint issues for (``reports`` is another service, for the audience check).
@@ -128,6 +130,10 @@ def verify(token: str, *, typ: str = keys.ACCESS_TYPE, audience: str = keys.AUDI
         header = jwt.get_unverified_header(token)
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise Refused(f"not a JWT: {exc}") from None
+    if header.get("alg") not in ALGORITHMS:
+        raise Refused(
+            f"algorithm {str(header.get('alg'))[:20]!r} is not allowed: the allowlist is {ALGORITHMS}"
+        )
     named = [name for name in KEY_HEADERS if name in header]
     if named:
         raise Refused(
@@ -135,19 +141,19 @@ def verify(token: str, *, typ: str = keys.ACCESS_TYPE, audience: str = keys.AUDI
         )
     if header.get("kid") != keys.RSA_KID:
         raise Refused(f"unknown kid {str(header.get('kid'))[:40]!r}: the site's only key is {keys.RSA_KID!r}")
+    if header.get("typ") != typ:
+        raise Refused(f"wrong token type {str(header.get('typ'))[:20]!r}: this endpoint takes {typ!r}")
     try:
         claims = jwt.decode(
             token,
             keys.public_key(),
-            algorithms=["RS256"],
+            algorithms=ALGORITHMS,
             audience=audience,
             issuer=keys.ISSUER,
             options={"require": ["exp", "iat", "iss", "aud", "sub"]},
         )
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise Refused(f"{type(exc).__name__}: {exc}") from None
-    if header.get("typ") != typ:
-        raise Refused(f"wrong token type {str(header.get('typ'))[:20]!r}: this endpoint takes {typ!r}")
     return claims
 
 
