@@ -21,6 +21,8 @@ $(PY):
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
+	@# matplotlib builds its font cache on first import; done here, no lesson cell waits for it
+	$(PY) -c "import matplotlib.font_manager"
 	@touch $(STAMP)
 
 lab: $(STAMP)
