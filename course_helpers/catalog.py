@@ -86,6 +86,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("08", "logging_in_with_a_session", "Logging in with a session", PART_2),
     Lesson("09", "where_sessions_live", "Where sessions live", PART_3),
     Lesson("10", "tokens_and_jwt", "Tokens and JWT", PART_3),
+    Lesson("11", "jwt_attack_lab", "JWT attack lab", PART_3, parts=("a", "b")),
 )
 
 

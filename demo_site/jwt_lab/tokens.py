@@ -130,10 +130,6 @@ def verify(token: str, *, typ: str = keys.ACCESS_TYPE, audience: str = keys.AUDI
         header = jwt.get_unverified_header(token)
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise Refused(f"not a JWT: {exc}") from None
-    if header.get("alg") not in ALGORITHMS:
-        raise Refused(
-            f"algorithm {str(header.get('alg'))[:20]!r} is not allowed: the allowlist is {ALGORITHMS}"
-        )
     named = [name for name in KEY_HEADERS if name in header]
     if named:
         raise Refused(
@@ -141,6 +137,10 @@ def verify(token: str, *, typ: str = keys.ACCESS_TYPE, audience: str = keys.AUDI
         )
     if header.get("kid") != keys.RSA_KID:
         raise Refused(f"unknown kid {str(header.get('kid'))[:40]!r}: the site's only key is {keys.RSA_KID!r}")
+    if header.get("alg") not in ALGORITHMS:
+        raise Refused(
+            f"algorithm {str(header.get('alg'))[:20]!r} is not allowed: the allowlist is {ALGORITHMS}"
+        )
     if header.get("typ") != typ:
         raise Refused(f"wrong token type {str(header.get('typ'))[:20]!r}: this endpoint takes {typ!r}")
     try:
