@@ -11,6 +11,7 @@ and each ``Set-Cookie`` parsed. ``set_cookie_headers(response)`` lists the
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -19,10 +20,17 @@ import requests
 from course_helpers.cookies import explain_set_cookie
 from course_helpers.display import Display, Sections, Table, shorten
 
+#: Numbers exchanges in the order they were recorded, across every client of the kernel.
+_recorded = itertools.count(1)
+
 
 @dataclass(frozen=True)
 class Exchange:
-    """One request and its response, as they went over the wire."""
+    """One request and its response, as they went over the wire.
+
+    ``order`` numbers exchanges in the order they were recorded, across all
+    clients (a check can tell which of two clients' requests came first).
+    """
 
     method: str
     url: str
@@ -31,6 +39,7 @@ class Exchange:
     request_headers: list[tuple[str, str]] = field(default_factory=list)
     response_headers: list[tuple[str, str]] = field(default_factory=list)
     elapsed: dt.timedelta = dt.timedelta(0)
+    order: int = field(default_factory=lambda: next(_recorded), compare=False, repr=False)
 
     @classmethod
     def from_response(cls, response: requests.Response) -> Exchange:

@@ -98,14 +98,17 @@ def _inspect_decode(attempt: Attempt) -> str:
     ):
         try:
             result = decode(samples[label])
-        except signing.BadSignature:
-            continue
+        except signing.BadSignature as exc:
+            raise Incorrect(
+                f"decode() raised BadSignature for {expected_note}: right to refuse it, but return {{}} there, "
+                "as get_decoded() does (a session whose signature fails is an empty session, not a crash)."
+            ) from exc
         except Exception as exc:
             raise Incorrect(f"decode() raised {type(exc).__name__} for {expected_note}.") from exc
         if result != {}:
             raise Incorrect(
                 f"decode() accepted {expected_note} and returned {result!r}: it must check the signature "
-                "(return {} as get_decoded() does, or raise BadSignature)."
+                "and return {} when it fails, as get_decoded() does."
             )
     return "It read your compressed row, another compressed value, and refused a forged one."
 
@@ -147,6 +150,14 @@ q1 = LESSON.add(
                 "    from django.core import signing\n"
                 "    return signing.loads(session_data, salt='django.contrib.sessions.SessionStore')",
                 "did not compress it",
+            ),
+            WrongAnswer(
+                "mine = site.client()\n"
+                "remember(mine, note='la' * 200)\n"
+                "def decode(session_data):\n"
+                "    from django.core import signing\n"
+                "    return signing.loads(session_data, salt='django.contrib.sessions.SessionStore')",
+                "raised BadSignature",
             ),
             WrongAnswer(
                 "import base64, json, zlib\n"

@@ -184,6 +184,11 @@ def _ago(seconds: float) -> str:
 
 
 _CASES = [
+    Case(
+        ("2031-05-01T09:00:00+00:00", dt.datetime(2031, 5, 1, 9, 30, tzinfo=dt.UTC), _LIMIT),
+        False,
+        note="Half an hour before this `now` (in 2031): compare with the `now` passed in, not the real clock.",
+    ),
     Case((_ago(600), _NOW, _LIMIT), False, note="A session that started 10 minutes ago is young."),
     Case((_ago(3 * 3600), _NOW, _LIMIT), True, note="Three hours is more than the 2-hour limit."),
     Case(
@@ -228,6 +233,14 @@ _CASES = [
     ),
     Case(
         (1795636163, _NOW, _LIMIT), True, note="A number is not the ISO text the server writes: fail closed."
+    ),
+    Case(
+        (_ago(600), _NOW, 300), True, note="With limit=300, 10 minutes is too old: use the limit passed in."
+    ),
+    Case(
+        (_ago(3 * 3600), _NOW, 8 * 3600),
+        False,
+        note="With limit=28800 (8 hours), 3 hours is young: use the limit passed in, not 7200.",
     ),
 ]
 
@@ -338,6 +351,36 @@ q3 = LESSON.add(
                 "    except (TypeError, ValueError):\n"
                 "        return True\n",
                 "in the future",
+            ),
+            WrongAnswer(
+                "import datetime as dt\n"
+                "def is_too_old(started, now, limit):\n"
+                "    if not isinstance(started, str):\n"
+                "        return True\n"
+                "    try:\n"
+                "        when = dt.datetime.fromisoformat(started)\n"
+                "    except ValueError:\n"
+                "        return True\n"
+                "    if when.tzinfo is None:\n"
+                "        return True\n"
+                "    age = (now - when).total_seconds()\n"
+                "    return age < 0 or age >= 7200  # two hours, as in the lesson\n",
+                "use the limit passed in",
+            ),
+            WrongAnswer(
+                "import datetime as dt\n"
+                "def is_too_old(started, now, limit):\n"
+                "    if not isinstance(started, str):\n"
+                "        return True\n"
+                "    try:\n"
+                "        when = dt.datetime.fromisoformat(started)\n"
+                "    except ValueError:\n"
+                "        return True\n"
+                "    if when.tzinfo is None:\n"
+                "        return True\n"
+                "    age = (dt.datetime.now(dt.UTC) - when).total_seconds()\n"
+                "    return age < 0 or age >= limit\n",
+                "not the real clock",
             ),
         ],
     ),

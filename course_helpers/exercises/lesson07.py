@@ -114,6 +114,11 @@ def _inspect_fixation(attempt: Attempt) -> str:
     rode = [ex for ex in attacker.trace if _cookie_in_header(ex.cookie_sent) == planted and ex.path == WHOAMI]
     if not rode:
         raise Incorrect(f"The attacker never asked {WHOAMI} with the planted key: prove who it is now.")
+    if not any(ex.order > login.order for ex in rode):
+        raise Incorrect(
+            f"The attacker asked {WHOAMI} only before the victim logged in: then the planted key was still "
+            f"anonymous. Ask again, after the victim's login, to prove the key is now alice's."
+        )
     with attempt.site.client() as probe:  # not the attacker's client: the check adds nothing to its trace
         _plant(probe, planted)
         who = _who(probe)
@@ -187,6 +192,16 @@ q1 = LESSON.add(
                 "attacker.cookies.set('sessionid', victim.cookies['sessionid'], domain='127.0.0.1', path='/')\n"
                 "attacker.get('/accounts/whoami/')",
                 "copying the victim's cookie is theft",
+            ),
+            WrongAnswer(
+                "attacker = site.client()\n"
+                "attacker.get('/ending/')\n"
+                "attacker.post('/ending/do/set/', data={'csrfmiddlewaretoken': attacker.csrf_token})\n"
+                "attacker.get('/accounts/whoami/')\n"
+                "victim = site.client()\n"
+                "victim.cookies.set('sessionid', attacker.cookies['sessionid'], domain='127.0.0.1', path='/')\n"
+                "victim.log_in('alice', url='/vulnerable/ending/login/')",
+                "only before the victim logged in",
             ),
         ],
     ),
@@ -301,6 +316,23 @@ q2 = LESSON.add(
         wrong_answers=[
             WrongAnswer(
                 "from demo_site.ending.vulnerable import login as fixed_login",
+                "the session key was not changed at login",
+            ),
+            WrongAnswer(
+                "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, authenticate\n"
+                "from django.http import HttpResponse\n"
+                "from django.shortcuts import redirect\n"
+                "def fixed_login(request):\n"
+                "    if request.method == 'POST':\n"
+                "        user = authenticate(request, username=request.POST.get('username', ''),\n"
+                "                            password=request.POST.get('password', ''))\n"
+                "        if user is not None:\n"
+                "            request.session.clear()  # start from an empty session\n"
+                "            request.session[SESSION_KEY] = str(user.pk)\n"
+                "            request.session[BACKEND_SESSION_KEY] = user.backend\n"
+                "            request.session[HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
+                "            return redirect('/accounts/')\n"
+                "    return HttpResponse('Please log in.')",
                 "the session key was not changed at login",
             ),
             WrongAnswer(

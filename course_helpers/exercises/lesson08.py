@@ -125,6 +125,12 @@ def _drive_logout(attempt: Attempt) -> str:
                 "After your logout the attacker's copy of the cookie is still logged in: the row still says "
                 '{"user": "admin"}. A logout must end the session on the server.'
             )
+        if _user_of(victim, prefix) == "admin":
+            raise Incorrect(
+                "The attacker's copy is out, but the victim is still logged in after logging out: the "
+                "session's data lives on under a new key. cycle_key() is what a login does (a new key, the "
+                "same data); a logout must drop the data too: flush()."
+            )
         victim.post(CLASSIC_LOGIN, data=CLASSIC_CREDENTIALS)  # the victim logs in again, later
         if _user_of(attacker, prefix) == "admin":
             raise Incorrect(
@@ -197,6 +203,13 @@ q2 = LESSON.add(
                 "kept its key",
             ),
             WrongAnswer(
+                _LOGOUT_IMPORTS + "@require_POST\n"
+                "def logout_view(request):\n"
+                "    request.session.cycle_key()  # a copy of the old key is worthless (lesson 07)\n"
+                "    return redirect('/classic/session-login/login/')\n",
+                "the victim is still logged in",
+            ),
+            WrongAnswer(
                 _LOGOUT_IMPORTS + "def logout_view(request):\n"
                 "    request.session.flush()\n"
                 "    return redirect('/classic/session-login/login/')\n",
@@ -225,6 +238,15 @@ _PAYLOADS = {
     "//evil.example": "'//evil.example' is protocol-relative: another host. Starting with '/' proves nothing.",
     "/\\evil.example": "Browsers read '\\' as '/': this is '//evil.example'. Ask Django "
     "(url_has_allowed_host_and_scheme), don't parse the URL yourself.",
+}
+#: More disguises, not named in the lesson: a list of bad values copied from the exercise is never complete.
+_MORE_PAYLOADS = {
+    "https://attacker.test/login": "Another host than the one in the exercise: a list of bad values is "
+    "never complete. Ask Django which URLs stay on this host (url_has_allowed_host_and_scheme).",
+    "///attacker.test": "Three slashes: browsers read it as //attacker.test, another host. Don't parse URLs "
+    "yourself: url_has_allowed_host_and_scheme refuses it.",
+    "https:attacker.test": "A scheme without slashes: browsers go to https://attacker.test. "
+    "url_has_allowed_host_and_scheme refuses it.",
 }
 
 
@@ -296,7 +318,7 @@ def _drive_login(attempt: Attempt) -> str:
         raise Incorrect(
             "bob is logged in under the session key he had before: call login(), which cycles it."
         )
-    for payload, note in _PAYLOADS.items():
+    for payload, note in {**_PAYLOADS, **_MORE_PAYLOADS}.items():
         with site.client() as visitor:
             hostile = visitor.post(
                 prefix, params={"next": payload}, data=_credentials(visitor, "bob"), allow_redirects=False
@@ -316,6 +338,15 @@ def _drive_login(attempt: Attempt) -> str:
             raise Incorrect(
                 "A POST without a CSRF token logged bob in: don't mark the login @csrf_exempt; Django's "
                 "CSRF middleware must answer 403."
+            )
+    with site.client() as linker:
+        query = {k: v for k, v in _credentials(linker, "bob").items() if k != "csrfmiddlewaretoken"}
+        linker.get(prefix, params=query, allow_redirects=False)
+        if _whoami(linker) is not None:
+            raise Incorrect(
+                "A GET with bob's password in the query string logged him in: a link or an <img> on any site "
+                "could do that, and the password lands in logs and history. Log in only on a POST, from "
+                "request.POST."
             )
     with site.client() as guesser:
         guesser.post(prefix, data=_credentials(guesser, "alice", "not-her-password"), allow_redirects=False)
@@ -438,6 +469,29 @@ q3 = LESSON.add(
                     "                return HttpResponseRedirect('/session-login/index/')\n"
                 ),
                 "an `else:` with a redirect",
+            ),
+            WrongAnswer(
+                _login_answer(
+                    _AUTHENTICATED + "            auth_login(request, user)\n"
+                    "            next_url = request.GET.get('next') or ''\n"
+                    "            if next_url and 'evil.example' not in next_url:\n"
+                    "                return HttpResponseRedirect(next_url)\n"
+                    "            return HttpResponseRedirect('/session-login/index/')\n"
+                ),
+                "never complete",
+            ),
+            WrongAnswer(
+                _LOGIN_IMPORTS + "def login_view(request):\n"
+                "    data = request.POST if request.method == 'POST' else request.GET\n"
+                "    user = authenticate(request, username=data.get('username'), password=data.get('password'))\n"
+                "    if user is not None:\n"
+                "        auth_login(request, user)\n"
+                "        next_url = request.GET.get('next')\n"
+                "        if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):\n"
+                "            return HttpResponseRedirect(next_url)\n"
+                "        return HttpResponseRedirect('/session-login/index/')\n"
+                "    return render(request, 'session_login/login.html')\n",
+                "in the query string logged him in",
             ),
         ],
     ),

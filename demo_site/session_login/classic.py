@@ -67,8 +67,8 @@ def login(request):
 
 @csrf_exempt
 def logout(request):
-    """Classic logout as printed (VULNERABLE ON PURPOSE): it deletes nothing, and a mere GET triggers it."""
-    # Delete every session of the current request (the notes' comment: the line it describes is missing)
+    """Classic logout as printed (VULNERABLE ON PURPOSE: see the module docstring)."""
+    # Delete every session of the current request
     return redirect("/classic/session-login/login/")
 
 
