@@ -295,6 +295,37 @@ class CourseBrowser:
             await self.settle()
         return page
 
+    async def log_in(
+        self,
+        username: str = "alice",
+        password: str | None = None,
+        *,
+        url: str = "/accounts/login/",
+        host: str | None = None,
+    ) -> Any:
+        """Log in by typing into the login form at ``url`` and clicking its button; return the page.
+
+        ``password=None`` is the demo user's own password.
+        """
+        if password is None:
+            from demo_site.home.users import DEMO_USERS
+
+            password = DEMO_USERS[username]
+        page = await self.open(url, host=host)
+        await page.fill('input[name="username"]', username)
+        await page.fill('input[name="password"]', password)
+        async with page.expect_navigation():
+            await page.click('button[type="submit"]')
+        await self.settle()
+        return page
+
+    async def click(self, page: Any, selector: str) -> Any:
+        """Click ``selector`` on ``page`` (a link or a submit button), wait for the page it leads to."""
+        async with page.expect_navigation():
+            await page.click(selector)
+        await self.settle()
+        return page
+
     async def settle(self, timeout: float = 1.0) -> None:
         """Wait (up to ``timeout`` seconds) until the browser has reported the cookies of every request."""
         loop = asyncio.get_running_loop()
@@ -302,6 +333,15 @@ class CourseBrowser:
         await asyncio.sleep(0.02)
         while any(r.pending() for r in self._recorders) and loop.time() < deadline:
             await asyncio.sleep(0.02)
+
+    async def wait_for(self, path: str, *, timeout: float = 3.0) -> BrowserRequest:
+        """Wait until a page has sent a request to ``path`` (a prefix) and the browser reported it; return it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self.requests(path) and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+        await self.settle()
+        return self.last_request(path)
 
     async def evaluate(self, page: Any, script: str, arg: Any = None) -> Any:
         """Run ``script`` (a JavaScript expression or function) in ``page``, as a page script would."""
@@ -408,7 +448,7 @@ class NoBrowser:
         return False
 
     def __repr__(self) -> str:
-        return NO_BROWSER_LINE
+        return f"No browser ({self.reason or 'hidden'}): the browser cells are skipped."
 
     def url(self, path: str = "/", host: str | None = None) -> str:
         return path
@@ -425,7 +465,7 @@ class NoBrowser:
     async def _skip(self, *args: Any, **kwargs: Any) -> Skipped:
         return SKIPPED
 
-    open = evaluate = document_cookie = cookies = screenshot = settle = _skip
+    open = log_in = click = wait_for = evaluate = document_cookie = cookies = screenshot = settle = _skip
 
     async def close(self) -> None:
         return None
