@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "demo_site.expiry",
     "demo_site.ending",
     "demo_site.session_login",
+    "demo_site.session_stores",
+    "demo_site.jwt_lab",
+    "demo_site.tokens",
+    "demo_site.security_lab",
 ]
 
 MIDDLEWARE = [
