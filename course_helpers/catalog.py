@@ -88,6 +88,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("10", "tokens_and_jwt", "Tokens and JWT", PART_3),
     Lesson("11", "jwt_attack_lab", "JWT attack lab", PART_3, parts=("a", "b")),
     Lesson("12", "cookie_security_lab", "Cookie security lab", PART_3),
+    Lesson("14", "capstone", "Capstone", PART_3),
 )
 
 

@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("demo_site.tokens.urls")),
     path("", include("demo_site.security_lab.urls")),
     path("", include("demo_site.jwt_lab.urls")),
+    path("", include("demo_site.capstone.urls")),
     re_path(r"^exercise/(?P<slot>[\w-]+)/(?P<rest>.*)$", exercise_slots.dispatch, name="exercise_slot"),
 ]

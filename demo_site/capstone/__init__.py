@@ -1,0 +1,1 @@
+"""The capstone (lesson 14): a "remember me" login whose views the learner writes in the notebook."""
