@@ -99,6 +99,20 @@ class Balancer:
     # -- what lessons use -------------------------------------------------
 
     @property
+    def servers(self) -> list[Any]:
+        """The sites behind the balancer, in rotation order (stopped ones included)."""
+        return [backend.site for backend in self.backends]
+
+    def server(self, name: str) -> Any:
+        """The site called ``name`` behind the balancer (``KeyError`` if there is none)."""
+        for backend in self.backends:
+            if backend.name == name:
+                return backend.site
+        raise KeyError(
+            f"No server {name!r} behind this balancer; there are {[b.name for b in self.backends]}."
+        )
+
+    @property
     def running(self) -> bool:
         """Whether the balancer is listening."""
         return self._server is not None
@@ -325,10 +339,26 @@ def start_balancer(sites: list[Any], *, sticky: str | None = None, name: str = "
     return balancer
 
 
+def start_cluster(*, servers: int = 2, sticky: str | None = None, **settings_overrides: Any) -> Balancer:
+    """Stop every demo site, start ``servers`` of them (``app1``, ``app2``, ...) and a balancer in front.
+
+    ``settings_overrides`` (Django settings in UPPER CASE) apply to every
+    server: settings are per kernel. Each server has its own database, as
+    every demo site does; whether they share a session store is what
+    ``SESSION_ENGINE`` (and ``CACHES``) decide. Returns the balancer;
+    ``lb.servers`` are the sites.
+    """
+    from course_helpers.server import start_demo_site, stop_all_demo_sites
+
+    stop_all_demo_sites()
+    sites = [start_demo_site(f"app{n}", **settings_overrides) for n in range(1, servers + 1)]
+    return start_balancer(sites, sticky=sticky)
+
+
 def stop_all_balancers() -> None:
     """Stop every balancer this process started."""
     for balancer in list(_RUNNING.values()):
         balancer.stop()
 
 
-__all__ = ["STICKY_COOKIE", "Balancer", "Hop", "start_balancer", "stop_all_balancers"]
+__all__ = ["STICKY_COOKIE", "Balancer", "Hop", "start_balancer", "start_cluster", "stop_all_balancers"]

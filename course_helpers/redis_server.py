@@ -12,6 +12,10 @@ Without Redis, :func:`redis_missing` says why in one friendly sentence
 (``redis-server`` not installed, the ``redis`` package missing, or
 ``COURSE_NO_REDIS=1`` set to rehearse that case) and
 :func:`start_redis_server` raises :class:`RedisUnavailable` with it.
+
+In a notebook, ``%load_ext course_helpers.redis_server`` adds the cell magic
+``%%needs_redis``: a cell that starts with it runs as usual when Redis is
+here, and otherwise prints that one sentence and is skipped.
 """
 
 from __future__ import annotations
@@ -190,6 +194,23 @@ def stop_all_redis_servers() -> None:
     """Stop every Redis server this process started."""
     for server in list(_RUNNING.values()):
         server.stop()
+
+
+def _needs_redis(line: str, cell: str) -> None:
+    """Run the cell if Redis can be used here; otherwise say why, in one line, and skip it."""
+    from IPython import get_ipython
+
+    missing = redis_missing()
+    if missing:
+        print(f"Skipped: {missing} This part needs Redis; the rest of the lesson does not.")
+        return
+    result = get_ipython().run_cell(cell)
+    result.raise_error()  # a failing check must fail the cell, not just print its traceback
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext course_helpers.redis_server``: register the cell magic ``%%needs_redis``."""
+    ipython.register_magic_function(_needs_redis, magic_kind="cell", magic_name="needs_redis")
 
 
 __all__ = [
