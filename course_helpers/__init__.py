@@ -10,8 +10,7 @@ and servers normally hide. ``open_browser`` (a real, headless Chromium, for
 lesson 12) is imported only when first used.
 """
 
-from course_helpers.balancer import start_balancer
-from course_helpers.balancer import start_balancer
+from course_helpers.balancer import start_balancer, start_cluster
 from course_helpers.client import DemoClient
 from course_helpers.clock import travel
 from course_helpers.cookies import explain_set_cookie, find_cookie, show_cookies
@@ -23,7 +22,6 @@ from course_helpers.exercises import progress, reset_progress
 from course_helpers.logview import latest_problems
 from course_helpers.raw import RawReply, raw_http
 from course_helpers.redirects import browser_destination, open_redirect_payloads, stays_on_site
-from course_helpers.redis_server import RedisUnavailable, redis_missing, start_redis_server
 from course_helpers.redis_server import RedisUnavailable, redis_missing, start_redis_server
 from course_helpers.server import (
     DemoSite,
@@ -53,7 +51,6 @@ __all__ = [
     "Exchange",
     "RawReply",
     "RedisUnavailable",
-    "RedisUnavailable",
     "Table",
     "browser_destination",
     "check_environment",
@@ -66,7 +63,6 @@ __all__ = [
     "progress",
     "raw_http",
     "redis_missing",
-    "redis_missing",
     "reset_progress",
     "running_demo_sites",
     "serve_view",
@@ -74,10 +70,9 @@ __all__ = [
     "show_cookies",
     "show_exchange",
     "start_balancer",
-    "start_balancer",
+    "start_cluster",
     "stays_on_site",
     "start_demo_site",
-    "start_redis_server",
     "start_redis_server",
     "stop_all_demo_sites",
     "trace",
