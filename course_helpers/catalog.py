@@ -87,8 +87,8 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("09", "where_sessions_live", "Where sessions live", PART_3),
     Lesson("10", "tokens_and_jwt", "Tokens and JWT", PART_3),
     Lesson("11", "jwt_attack_lab", "JWT attack lab", PART_3, parts=("a", "b")),
-    Lesson("13", "sessions_at_scale", "Sessions at scale", PART_3),
     Lesson("12", "cookie_security_lab", "Cookie security lab", PART_3),
+    Lesson("13", "sessions_at_scale", "Sessions at scale", PART_3),
     Lesson("14", "capstone", "Capstone", PART_3),
 )
 
