@@ -57,7 +57,7 @@ def session_cookie(reply):
 def test_each_form_of_set_expiry(make_site, form, stored_type, max_age, browser_close):
     site = make_site()
     with site.client() as client:
-        reply = client.get(SET, params={"form": form, "seconds": "300"})
+        reply = client.post_form(SET, {"form": form, "seconds": "300"})
         info = reply.json()
         row = site.sessions(client)[0]
     assert reply.status_code == 200 and info["form"] == form
@@ -94,22 +94,31 @@ def test_each_form_of_set_expiry(make_site, form, stored_type, max_age, browser_
 def test_bad_input_is_a_400_with_a_reason(make_site, query):
     site = make_site()
     with site.client() as client:
-        reply = client.get(SET, params=query)
+        reply = client.post_form(SET, query)
     assert reply.status_code == 400 and "error" in reply.json()
     assert not set_cookie_headers(reply, "sessionid")
 
 
-def test_the_views_refuse_post(make_site):
+def test_set_takes_only_a_post_with_its_csrf_token(make_site):
     site = make_site()
     with site.client() as client:
-        for path in (SET, STATUS, VISIT):
+        assert client.get(SET, params={"form": "int", "seconds": "1"}).status_code == 405
+        client.get("/accounts/login/")  # the jar gets its csrftoken cookie
+        assert client.post(SET, data={"form": "int", "seconds": "1"}).status_code == 403
+        assert "sessionid" not in client.cookies and len(site.sessions()) == 0
+
+
+def test_status_and_visit_refuse_post(make_site):
+    site = make_site()
+    with site.client() as client:
+        for path in (STATUS, VISIT):
             assert client.post(path).status_code in (403, 405)
 
 
 def test_status_only_reads(make_site):
     site = make_site()
     with site.client() as client:
-        client.get(SET, params={"form": "int", "seconds": "1800"})
+        client.post_form(SET, {"form": "int", "seconds": "1800"})
         before = site.sessions(client)[0].expire_date
         with travel(dt.timedelta(minutes=20)):
             reply = client.get(STATUS)
@@ -121,8 +130,8 @@ def test_status_only_reads(make_site):
 def test_save_every_request_slides_an_int_but_not_a_fixed_moment(make_site):
     site = make_site(SESSION_SAVE_EVERY_REQUEST=True)
     with site.client() as sliding, site.client() as fixed:
-        sliding.get(SET, params={"form": "int", "seconds": "1800"})
-        fixed.get(SET, params={"form": "timedelta", "seconds": "1800"})
+        sliding.post_form(SET, {"form": "int", "seconds": "1800"})
+        fixed.post_form(SET, {"form": "timedelta", "seconds": "1800"})
         with travel(dt.timedelta(minutes=20)):
             assert session_cookie(sliding.get(STATUS)).max_age == 1800
             assert session_cookie(fixed.get(STATUS)).max_age in (599, 600)
@@ -134,7 +143,7 @@ def test_save_every_request_slides_an_int_but_not_a_fixed_moment(make_site):
 def test_an_expired_key_sent_by_hand_is_no_session_and_gets_no_revival(make_site):
     site = make_site()
     with site.client() as client:
-        client.get(SET, params={"form": "int", "seconds": "60"})
+        client.post_form(SET, {"form": "int", "seconds": "60"})
         key = client.cookies["sessionid"]
     with travel(120), site.client() as thief:
         status = thief.get(STATUS, cookies={"sessionid": key})
@@ -149,7 +158,7 @@ def test_clearsessions_removes_only_expired_rows(make_site):
     site = make_site()
     for seconds in ("60", "3600"):
         with site.client() as client:
-            client.get(SET, params={"form": "int", "seconds": seconds})
+            client.post_form(SET, {"form": "int", "seconds": seconds})
     with travel(120):
         assert len(site.sessions()) == 2
         site.orm(call_command, "clearsessions")

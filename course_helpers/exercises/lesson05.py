@@ -227,7 +227,7 @@ q2 = LESSON.add(
         "A: the next POST creates a third row, and A's old row stays behind, an orphan nobody can reach, "
         "until it expires and `clearsessions` removes it.",
         hints=[
-            "A row is created when a request that stores something arrives without a (valid) session cookie.",
+            "A row is created when a request that stores something arrives without a (valid) sessionid cookie.",
             "Does the server delete anything when a client forgets its cookie? How would it know?",
         ],
         solution="rows_added = 3",

@@ -26,6 +26,13 @@ STATUS = "/expiry/status/"
 def _inspect_five_minutes(attempt: Attempt) -> str:
     client = attempt["five_minutes"]
     asked = [exchange for exchange in client.trace if exchange.path.startswith(SET)]
+    if asked and all(exchange.method != "POST" for exchange in asked):
+        raise Incorrect(
+            f"five_minutes asked {SET} with {asked[-1].method} only, which it refuses "
+            f"({asked[-1].status}): it changes the session, so it takes a POST with the CSRF token, "
+            f'five_minutes.post_form("{SET}", {{"form": ..., "seconds": ...}}).'
+        )
+    asked = [exchange for exchange in asked if exchange.method == "POST"]
     if not asked:
         raise Incorrect(
             f"five_minutes never asked {SET} (its recorded traffic, five_minutes.trace, has no such request): "
@@ -34,8 +41,8 @@ def _inspect_five_minutes(attempt: Attempt) -> str:
     last = asked[-1]
     if last.status == 400:
         raise Incorrect(
-            f"The site refused your last request, {last.path} (400): seconds= must be a whole number of "
-            "seconds, written as digits only, like seconds=300 (no quotes, no unit)."
+            f"The site refused your last POST to {last.path} (400): seconds must be a whole number of "
+            "seconds, written as digits only, like 300 (no quotes, no unit)."
         )
     if last.status != 200:
         raise Incorrect(f"Your last request to {SET} answered {last.status}; it should answer 200.")
@@ -79,8 +86,8 @@ def _inspect_five_minutes(attempt: Attempt) -> str:
 
 
 def _set(form: str, seconds: str = "") -> str:
-    query = f"?form={form}" + (f"&seconds={seconds}" if seconds else "")
-    return f"five_minutes = site.client()\nfive_minutes.get('{SET}{query}')"
+    fields = {"form": form, **({"seconds": seconds} if seconds else {})}
+    return f"five_minutes = site.client()\nfive_minutes.post_form('{SET}', {fields!r})"
 
 
 q1 = LESSON.add(
@@ -90,14 +97,14 @@ q1 = LESSON.add(
         variables={"five_minutes": CLIENT},
         inspect=_inspect_five_minutes,
         hints=[
-            f"Which form of set_expiry means 'seconds of inactivity'? Ask {SET} for it, with ?seconds= too.",
+            f"Which form of set_expiry means 'seconds of inactivity'? POST it to {SET}, with seconds too.",
             "A datetime or a timedelta gives a fixed moment (the row's _session_expiry is a text); an int "
             "counts from the last save.",
-            f'five_minutes = site.client(), then five_minutes.get("{SET}?form=int&seconds=300").',
+            f'five_minutes = site.client(), then five_minutes.post_form("{SET}", {{"form": "int", "seconds": 300}}).',
         ],
         solution=f"""
             five_minutes = site.client()
-            five_minutes.get("{SET}?form=int&seconds=300")
+            five_minutes.post_form("{SET}", {{"form": "int", "seconds": 300}})
         """,
         why="set_expiry(300) stores the int 300 in the session: every save sets the row's expire_date and "
         "the cookie's Max-Age to 300 seconds from then. A datetime or timedelta would store a fixed moment "
@@ -107,11 +114,15 @@ q1 = LESSON.add(
             WrongAnswer(_set("datetime", "300"), "a fixed moment"),
             WrongAnswer(_set("timedelta", "300"), "a fixed moment"),
             WrongAnswer(_set("zero"), "until the browser closes"),
-            WrongAnswer(_set("int", '"300"'), "seconds= must be a whole number"),
+            WrongAnswer(_set("int", '"300"'), "seconds must be a whole number"),
+            WrongAnswer(
+                f"five_minutes = site.client()\nfive_minutes.get('{SET}?form=int&seconds=300')",
+                "takes a POST",
+            ),
             WrongAnswer(
                 "five_minutes = site.client()\n"
                 "_other = site.client()\n"
-                f'_other.get("{SET}?form=int&seconds=300")\n'
+                f'_other.post_form("{SET}", {{"form": "int", "seconds": 300}})\n'
                 'five_minutes.cookies.set("sessionid", _other.cookies["sessionid"], domain="127.0.0.1")',
                 "never asked",
             ),
@@ -125,7 +136,7 @@ q1 = LESSON.add(
 
 def _alive_after_reads(attempt: Attempt) -> bool:
     with attempt.site.client() as client:
-        client.get(f"{SET}?form=int&seconds=1800")
+        client.post_form(SET, {"form": "int", "seconds": 1800})
         with travel(dt.timedelta(minutes=20)):
             client.get(STATUS)
             with travel(dt.timedelta(minutes=20)):

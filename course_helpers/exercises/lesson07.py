@@ -85,7 +85,7 @@ def _inspect_fixation(attempt: Attempt) -> str:
     planted = _cookie_in_header(login.cookie_sent)
     if not planted:
         raise Incorrect(
-            "The victim's login sent no session cookie: nothing was planted before it logged in. Fixation "
+            "The victim's login sent no sessionid cookie: nothing was planted before it logged in. Fixation "
             "happens BEFORE the login: the attacker's key must already be in the victim's jar."
         )
     if planted not in _keys_issued_to(attacker):

@@ -26,7 +26,7 @@ WELCOME = "/session-login/index/?from=q4"
 
 
 def _copy_session(site, source):
-    """A new client holding a copy of ``source``'s session cookie: what an attacker would have."""
+    """A new client holding a copy of ``source``'s sessionid cookie: what an attacker would have."""
     attacker = site.client()
     cookie = find_cookie(source, "sessionid")
     if cookie is not None:
@@ -511,7 +511,7 @@ def _inspect_bob(attempt: Attempt) -> str:
                 f"bob_client POSTed to {urlsplit(posts[-1].url).path}, not to the fixed session login {LOGIN}."
             )
         raise Incorrect(
-            "bob_client never POSTed the login form: a session cookie set by hand or copied from another "
+            "bob_client never POSTed the login form: a sessionid cookie set by hand or copied from another "
             f"client proves nothing about bob's password. Log in through {LOGIN}."
         )
     good = [ex for ex in to_login if ex.status == 302]

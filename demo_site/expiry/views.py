@@ -1,6 +1,7 @@
 """Session expiry (lesson 06): ``set_expiry`` in each of its forms, and what the session says about it.
 
-* ``/expiry/set/?form=int|datetime|timedelta|zero|none&seconds=N`` calls
+* ``/expiry/set/``, a POST (CSRF-checked) with the fields
+  ``form=int|datetime|timedelta|zero|none`` and ``seconds=N``, calls
   ``request.session.set_expiry()`` with an int (N seconds of inactivity), a
   ``datetime`` (N seconds from now), a ``timedelta`` (of N seconds), ``0``
   (until the browser closes) or ``None`` (back to the global policy), and
@@ -10,8 +11,9 @@
 
 ``seconds`` is a whole number from 1 to one year (3600 if left out). A bad
 ``form`` or ``seconds`` is answered 400 with a JSON error, never a 500.
-Changing one's own session's lifetime by a GET is harmless (like choosing a
-language), so it needs no CSRF token.
+Setting the lifetime is a POST with a CSRF token: by a GET, any other site
+could end a visitor's session (``seconds=1``) with a link or an image.
+Counting a visit is what reading a page does, so ``/expiry/visit/`` is a GET.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import datetime as dt
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from demo_site.expiry.middleware import STARTED_KEY
 
@@ -59,11 +61,11 @@ def _report(request) -> dict:
 
 
 @never_cache
-@require_safe
+@require_POST
 def set_expiry(request):
-    """Call set_expiry with ?form=int, datetime, timedelta, zero or none (and ?seconds=N); report it as JSON."""
-    form = request.GET.get("form", "")
-    seconds = _seconds(request.GET.get("seconds"))
+    """Call set_expiry with form=int, datetime, timedelta, zero or none (and seconds=N), POSTed with CSRF; report it."""
+    form = request.POST.get("form", "")
+    seconds = _seconds(request.POST.get("seconds"))
     if form not in FORMS:
         return JsonResponse({"error": f"form must be one of {', '.join(FORMS)}."}, status=400)
     if seconds is None:
