@@ -183,27 +183,37 @@ def _inspect_sibling_fetch(attempt: Attempt) -> str:
     browser = attempt.namespace.get("browser")
     if not browser:
         raise Uncheckable("could not check: no browser here (this exercise reads what the real browser did).")
-    where = attempt["where"]
+    where = attempt["where"].strip().lower()
     fetches = [r for r in browser.requests(LANDING, host="site-a.test") if r.kind == "Fetch"]
-    if not fetches:
-        raise Incorrect(
-            f"The browser sent no fetch() to site-a.test{LANDING}: open a page on another host and run the "
-            "page's fetchTarget() there (browser.evaluate(page, 'fetchTarget()'))."
-        )
-    last = fetches[-1]
-    fetch_site = last.headers.get("sec-fetch-site", "")
-    if fetch_site == "same-origin":
-        raise Incorrect(
-            "That fetch came from site-a.test itself (Sec-Fetch-Site: same-origin): start it on another host."
-        )
-    if "lab_strict" not in last.sent:
+    carried = [
+        r for r in fetches if "lab_strict" in r.sent and r.headers.get("sec-fetch-site") != "same-origin"
+    ]
+    if not carried:
+        if where == "evil.site-a.test":
+            raise Incorrect(
+                "Right host, but the browser made no such fetch: `where` alone is not proof. Open a page on "
+                "that host and run its fetchTarget() (browser.evaluate(page, 'fetchTarget()'))."
+            )
+        if not fetches:
+            raise Incorrect(
+                f"The browser sent no fetch() to site-a.test{LANDING}: open a page on another host and run "
+                "the page's fetchTarget() there."
+            )
+        last = fetches[-1]
+        fetch_site = last.headers.get("sec-fetch-site", "")
+        if fetch_site == "same-origin":
+            raise Incorrect(
+                "That fetch came from site-a.test itself (Sec-Fetch-Site: same-origin): start it on another host."
+            )
         why = ", ".join(last.withheld.get("lab_strict", ())) or "it was not in the browser"
         raise Incorrect(
-            f"The last fetch (Sec-Fetch-Site: {fetch_site}) carried no lab_strict: the browser withheld it ({why}). "
-            "From another SITE, a fetch carries nothing here; try a host of the same site."
+            f"The last fetch (Sec-Fetch-Site: {fetch_site}) carried no lab_strict: the browser withheld it "
+            f"({why}). From another SITE, a fetch carries nothing here; try a host of the same site."
         )
-    if where.strip().lower() != "evil.site-a.test":
+    fetch_site = carried[-1].headers.get("sec-fetch-site", "")
+    if where != "evil.site-a.test":
         raise Incorrect(f"The fetch worked, but `where` = {where!r}: name the host whose page started it.")
+    last = carried[-1]
     return f"Sec-Fetch-Site: {fetch_site}; the fetch carried {', '.join(sorted(last.sent))}."
 
 
@@ -229,21 +239,10 @@ q2 = LESSON.add(
         why="SameSite draws its line around the site (the registrable domain), not the origin: any subdomain, "
         "however hostile, gets Strict cookies on fetches too. Keep subdomains you do not control off your domain.",
         wrong_answers=[
-            WrongAnswer(
-                'page = await browser.open("/vulnerable/security-lab/attacker/?target=site-a.test", '
-                'host="site-b.test")\nawait browser.evaluate(page, "fetchTarget()")\nwhere = "site-b.test"\n',
-                "withheld",
-            ),
-            WrongAnswer(
-                'page = await browser.open("/vulnerable/security-lab/attacker/?target=site-a.test", '
-                'host="site-a.test")\nawait browser.evaluate(page, "fetchTarget()")\nwhere = "site-a.test"\n',
-                "same-origin",
-            ),
-            WrongAnswer(
-                'page = await browser.open("/vulnerable/security-lab/attacker/?target=site-a.test", '
-                'host="evil.site-a.test")\nawait browser.evaluate(page, "fetchTarget()")\nwhere = "site-b.test"\n',
-                "name the host",
-            ),
+            WrongAnswer('where = "site-b.test"\n', "withheld"),
+            WrongAnswer('where = "site-a.test"\n', "withheld"),
+            WrongAnswer('where = "evil.site-a.test"\n', "alone is not proof"),
+            WrongAnswer("where = browser\n", "should be text"),
         ],
     ),
 )
