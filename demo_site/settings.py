@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "demo_site.jwt_lab",
     "demo_site.tokens",
     "demo_site.security_lab",
+    "demo_site.capstone",
 ]
 
 MIDDLEWARE = [
