@@ -91,6 +91,7 @@ class RedisServer:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,
             )
             if self._wait_until_it_answers():
                 return
@@ -159,6 +160,15 @@ class RedisServer:
 
     def __repr__(self) -> str:
         return f"<RedisServer at {self.url}>" if self.running else "<RedisServer (stopped)>"
+
+
+def _die_with_parent() -> None:
+    """In the child, on Linux: get SIGTERM when the kernel dies, even killed (atexit never runs then)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
 
 
 def _free_port() -> int:
