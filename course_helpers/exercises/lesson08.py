@@ -22,7 +22,7 @@ CLASSIC_INDEX = "/classic/session-login/index/"
 CLASSIC_CREDENTIALS = {"user": "admin", "pwd": "classic-2024"}
 LOGIN = "/session-login/login/"
 INDEX = "/session-login/index/"
-WELCOME = "/session-login/index/?from=q4"
+WELCOME = "/session-login/index/?from=q4&tab=2"
 
 
 def _copy_session(site, source):
@@ -543,7 +543,14 @@ def _inspect_bob(attempt: Attempt) -> str:
         raise Incorrect(
             f"bob_client's session row says _auth_user_id is {name}'s: it is logged in as {name}, not bob."
         )
-    if good[-1].location != WELCOME or not any(
+    landed = good[-1].location or ""
+    if landed == WELCOME.split("&")[0]:
+        raise Incorrect(
+            f"The login sent bob to {landed!r}: tab=2 was lost. Written by hand into a URL, "
+            f"?next={WELCOME} ends at the '&', and tab=2 becomes a parameter of the login page itself. "
+            "URL-encode next (the & as %26): log_in(next=...) does it, as does urllib.parse.urlencode."
+        )
+    if landed != WELCOME or not any(
         ex.method == "GET" and ex.path == WELCOME and ex.status == 200 for ex in client.trace
     ):
         raise Incorrect(
@@ -593,6 +600,10 @@ q4 = LESSON.add(
             WrongAnswer(
                 f"bob_client = site.client()\nbob_client.log_in('bob', next='{WELCOME}')",
                 "not to the fixed session login",
+            ),
+            WrongAnswer(
+                f"bob_client = site.client()\nbob_client.log_in('bob', url='{LOGIN}?next={WELCOME}')",
+                "tab=2 was lost",
             ),
             WrongAnswer(
                 f"bob_client = site.client()\nbob_client.log_in('bob', url='{LOGIN}')",
