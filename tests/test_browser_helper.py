@@ -168,7 +168,10 @@ def test_lesson_12_executes_cleanly_without_a_browser(tmp_path):
         f"nbformat.write(nb, {str(tmp_path / 'out.ipynb')!r})\n"
     )
     env = {**os.environ, "COURSE_NO_BROWSER": "1"}
-    subprocess.run([sys.executable, "-c", script], check=True, env=env, cwd=ROOT, timeout=180)
+    run = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, timeout=180, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
     notebook = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     assert problems(notebook) == []
     printed = "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))

