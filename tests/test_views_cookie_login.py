@@ -18,7 +18,6 @@ import http.client
 import pytest
 
 from course_helpers import (
-    DemoClient,
     browser_destination,
     explain_set_cookie,
     latest_problems,
@@ -61,22 +60,8 @@ def raw_get(site, path: str, cookie: str | bytes | None = None) -> tuple[int, di
         conn.close()
 
 
-def with_token(client: DemoClient) -> str:
-    """Give ``client`` a CSRF cookie (by loading the login form) and return the token."""
-    if not client.csrf_token:
-        assert client.get(LOGIN).status_code == 200
-    return client.csrf_token
-
-
-def log_in(client: DemoClient, username: str = "alice", *, next_url: str | None = None, where: str = "query"):
-    """Log ``client`` in through the fixed login; ``next_url`` goes in the query string or the form (not followed)."""
-    return client.log_in(
-        username,
-        url=LOGIN,
-        next=next_url,
-        next_in="query" if where == "query" else "form",
-        allow_redirects=False,
-    )
+#: client.log_in() through the fixed login, its reply not followed.
+FIXED_LOGIN = {"url": LOGIN, "allow_redirects": False}
 
 
 # -- the classic code, vulnerable on purpose -----------------------------------------------
@@ -183,7 +168,7 @@ def test_login_post_without_csrf_token_is_forbidden(site):
     data = {"username": "alice", "password": DEMO_USERS["alice"]}
     assert site.client().post(LOGIN, data=data).status_code == 403
     half = site.client()
-    with_token(half)
+    half.get(LOGIN)  # the form gives the jar a csrftoken cookie
     response = half.post(LOGIN, data=data, allow_redirects=False)
     assert response.status_code == 403 and "login_user" not in half.cookies
     assert latest_problems(1)[0] == "Forbidden (CSRF token missing.): /cookie-login/login/"
@@ -191,14 +176,11 @@ def test_login_post_without_csrf_token_is_forbidden(site):
 
 def test_login_rotates_the_csrf_token_and_a_failed_login_does_not(site):
     client = site.client()
-    planted = with_token(client)
-    wrong = client.post(
-        LOGIN,
-        data={"username": "alice", "password": "wrong", "csrfmiddlewaretoken": planted},
-        allow_redirects=False,
-    )
+    client.get(LOGIN)
+    planted = client.csrf_token
+    wrong = client.post_form(LOGIN, {"username": "alice", "password": "wrong"}, allow_redirects=False)
     assert wrong.status_code == 200 and client.cookies["csrftoken"] == planted
-    assert log_in(client).status_code == 302
+    assert client.log_in(**FIXED_LOGIN).status_code == 302
     fresh = client.cookies["csrftoken"]
     assert fresh != planted and len(fresh) == 32
     # the old token no longer passes the check: logging out with it is refused
@@ -211,22 +193,21 @@ def test_login_rotates_the_csrf_token_and_a_failed_login_does_not(site):
 )
 def test_wrong_credentials_show_the_form_again(site, username, password):
     client = site.client()
-    data = {"username": username, "password": password, "csrfmiddlewaretoken": with_token(client)}
-    response = client.post(LOGIN, data=data, allow_redirects=False)
+    response = client.post_form(LOGIN, {"username": username, "password": password}, allow_redirects=False)
     assert response.status_code == 200 and "Please enter a correct username and password." in response.text
     assert "login_user" not in client.cookies
 
 
 def test_login_without_username_field_is_a_normal_page(site):
     client = site.client()
-    response = client.post(LOGIN, data={"csrfmiddlewaretoken": with_token(client)}, allow_redirects=False)
+    response = client.post_form(LOGIN, allow_redirects=False)
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("username", sorted(DEMO_USERS))
 def test_login_sets_a_signed_httponly_lax_cookie_naming_the_user(site, username):
     client = site.client()
-    response = log_in(client, username)
+    response = client.log_in(username, **FIXED_LOGIN)
     assert response.status_code == 302 and response.headers["Location"] == HOME
     [header] = [h for h in set_cookie_headers(response) if h.startswith("login_user=")]
     cookie = explain_set_cookie(header)
@@ -241,14 +222,8 @@ def test_full_flow_protected_page_login_and_back(site):
     client = site.client()
     form = client.get(HOME)
     assert form.history[0].headers["Location"] == LOGIN_REDIRECT
-    done = client.post(
-        form.url,
-        data={
-            "username": "bob",
-            "password": DEMO_USERS["bob"],
-            "csrfmiddlewaretoken": client.cookies["csrftoken"],
-            "next": "/cookie-login/home/",
-        },
+    done = client.post_form(
+        form.url, {"username": "bob", "password": DEMO_USERS["bob"], "next": "/cookie-login/home/"}
     )
     assert [r.status_code for r in done.history] == [302]
     assert done.status_code == 200 and done.url == f"{site.url}{HOME}" and ">bob<" in done.text
@@ -258,7 +233,7 @@ def test_full_flow_protected_page_login_and_back(site):
 @pytest.mark.parametrize("index", range(PAYLOAD_COUNT), ids=[repr(p) for p in open_redirect_payloads()])
 def test_every_open_redirect_payload_stays_on_the_site(site, index, where):
     payload = open_redirect_payloads(f"127.0.0.1:{site.port}")[index]
-    response = log_in(site.client(), next_url=payload, where=where)
+    response = site.client().log_in(next=payload, next_in=where, **FIXED_LOGIN)
     assert response.status_code == 302, (payload, response.status_code)
     destination = browser_destination(response.url, response.headers["Location"])
     assert stays_on_site(destination, site.url), (payload, response.headers["Location"], destination)
@@ -280,13 +255,13 @@ def test_every_open_redirect_payload_on_the_login_form_is_a_normal_page(site, in
 )
 def test_a_legitimate_next_is_followed(site, next_url):
     client = site.client()
-    response = log_in(client, next_url=next_url)
+    response = client.log_in(next=next_url, next_in="query", **FIXED_LOGIN)
     assert response.status_code == 302 and response.headers["Location"] == next_url
     assert client.get(next_url).status_code == 200
 
 
 def test_an_absolute_url_of_this_very_site_is_followed(site):
-    response = log_in(site.client(), next_url=f"{site.url}/cookie-login/home/?x=1")
+    response = site.client().log_in(next=f"{site.url}/cookie-login/home/?x=1", next_in="query", **FIXED_LOGIN)
     assert response.headers["Location"] == f"{site.url}/cookie-login/home/?x=1"
 
 
@@ -341,7 +316,7 @@ def _signed(value: str, salt: str = "demo_site.cookie_login") -> str:
     ],
 )
 def test_tampered_or_garbage_cookie_means_anonymous_never_500(site, make_cookie):
-    good = log_in(site.client()).cookies["login_user"]
+    good = site.client().log_in(**FIXED_LOGIN).cookies["login_user"]
     cookie = make_cookie(good)
     status, headers, _ = raw_get(site, HOME, cookie)
     assert status == 302, (cookie, status)
@@ -350,7 +325,7 @@ def test_tampered_or_garbage_cookie_means_anonymous_never_500(site, make_cookie)
 
 
 def test_a_copied_cookie_works_elsewhere_until_it_expires(site):
-    good = log_in(site.client()).cookies["login_user"]
+    good = site.client().log_in(**FIXED_LOGIN).cookies["login_user"]
     assert raw_get(site, HOME, f"login_user={good}")[0] == 200
     with travel(dt.timedelta(minutes=59)):
         assert raw_get(site, HOME, f"login_user={good}")[0] == 200
@@ -365,7 +340,7 @@ def test_an_inactive_user_is_anonymous(site):
     def set_active(active: bool) -> None:
         User.objects.filter(username="bob").update(is_active=active)
 
-    good = log_in(site.client(), "bob").cookies["login_user"]
+    good = site.client().log_in("bob", **FIXED_LOGIN).cookies["login_user"]
     site.orm(set_active, False)
     try:
         assert raw_get(site, HOME, f"login_user={good}")[0] == 302
@@ -379,14 +354,10 @@ def test_an_inactive_user_is_anonymous(site):
 
 def test_logout_needs_post_and_csrf_and_deletes_the_cookie(site):
     client = site.client()
-    log_in(client)
+    client.log_in(**FIXED_LOGIN)
     assert client.get("/cookie-login/logout/", allow_redirects=False).status_code == 405
     assert site.client().post("/cookie-login/logout/").status_code == 403
-    response = client.post(
-        "/cookie-login/logout/",
-        data={"csrfmiddlewaretoken": client.cookies["csrftoken"]},
-        allow_redirects=False,
-    )
+    response = client.post_form("/cookie-login/logout/", allow_redirects=False)
     assert response.status_code == 302 and response.headers["Location"] == LOGIN
     [header] = set_cookie_headers(response)
     deletion = explain_set_cookie(header)
@@ -399,14 +370,12 @@ def test_logout_needs_post_and_csrf_and_deletes_the_cookie(site):
 
 def test_logout_when_not_logged_in_is_harmless(site):
     client = site.client()
-    response = client.post(
-        "/cookie-login/logout/", data={"csrfmiddlewaretoken": with_token(client)}, allow_redirects=False
-    )
+    response = client.post_form("/cookie-login/logout/", allow_redirects=False)
     assert response.status_code == 302
 
 
 def test_the_server_keeps_nothing(site):
-    log_in(site.client())
+    site.client().log_in(**FIXED_LOGIN)
     assert len(site.sessions()) == 0
 
 

@@ -38,6 +38,12 @@ def _inspect_jar_value(attempt: Attempt) -> str:
         raise Incorrect(
             f"`counted` visited /counter/ {len(counts)} time(s), not 3. Make a fresh client and try again."
         )
+    if counts != ["1", "2", "3"]:
+        raise Incorrect(
+            f"The site set visits={', '.join(counts)} in counted's three replies, not 1, 2, 3: some requests "
+            "did not carry the cookie the previous reply set (a Cookie header typed by hand, or a jar emptied "
+            "in between). Make a fresh client and let its jar do the work."
+        )
     in_jar = find_cookie(client, "visits")
     if in_jar is not None and in_jar.value != counts[-1]:
         raise Incorrect(
@@ -87,6 +93,11 @@ q1 = LESSON.add(
             ),
             WrongAnswer("counted = site.client()\nvisits_value = '3'", "has not visited /counter/ yet"),
             WrongAnswer(
+                "counted = site.client()\nfor _ in range(3):\n"
+                "    counted.get('/counter/', headers={'Cookie': 'visits=41'})\nvisits_value = '42'",
+                "not 1, 2, 3",
+            ),
+            WrongAnswer(
                 "counted = site.client()\nfor _ in range(3):\n    counted.get('/counter/')\n"
                 "counted.cookies.set('visits', '7', domain='127.0.0.1', path='/')\nvisits_value = '7'",
                 "it was changed by hand",
@@ -118,6 +129,12 @@ def _inspect_five_visits(attempt: Attempt) -> str:
             f"The site's first reply to my_client already set visits={counts[0]}: its jar held a count the site "
             "had never given it (set by hand). Let the site count every visit, from the first."
         )
+    if counts != [str(n) for n in range(1, len(counts) + 1)]:
+        raise Incorrect(
+            f"The site set visits={', '.join(counts)} in my_client's replies: a count that jumps or starts "
+            "again was not carried by the jar from one reply to the next (a Cookie header typed by hand, or a "
+            "jar emptied). Make a fresh client and let the site count each visit."
+        )
     if jar.value != counts[-1]:
         raise Incorrect(
             f"The site's last reply set visits={counts[-1]}, but the jar now holds visits={jar.value}: it was "
@@ -133,8 +150,11 @@ def _inspect_five_visits(attempt: Attempt) -> str:
     theirs = _counts_set(newcomer)
     if not theirs:
         raise Incorrect("`newcomer` has not visited /counter/: send it there once.")
-    if theirs[-1] != "1":
-        raise Incorrect(f"`newcomer` was counted {theirs[-1]} times: a newcomer visits once.")
+    if theirs != ["1"]:
+        raise Incorrect(
+            f"`newcomer` visited /counter/ {len(theirs)} times (the site set visits={', '.join(theirs)}): "
+            "a newcomer visits once."
+        )
     return (
         "The site set visits=1, 2, 3, 4, 5 in my_client's replies, each time from the cookie the jar sent "
         "back; newcomer's empty jar sent nothing, so the site counted it as a first visitor."
@@ -183,6 +203,17 @@ q2 = LESSON.add(
                 "my_client = site.client()\nmy_client.cookies.set('visits', '4', domain='127.0.0.1', path='/')\n"
                 "my_client.get('/counter/')\n" + _NEWCOMER,
                 "had never given it",
+            ),
+            WrongAnswer(
+                "my_client = site.client()\nmy_client.get('/counter/')\n"
+                "my_client.get('/counter/', headers={'Cookie': 'visits=3'})\nmy_client.get('/counter/')\n"
+                + _NEWCOMER,
+                "a count that jumps",
+            ),
+            WrongAnswer(
+                _FIVE + "newcomer = site.client()\nfor _ in range(3):\n    newcomer.get('/counter/')\n"
+                "    newcomer.cookies.clear()",
+                "a newcomer visits once",
             ),
             WrongAnswer(_FIVE + "newcomer = my_client", "is my_client itself"),
             WrongAnswer(_FIVE + "newcomer = site.client()", "has not visited /counter/"),

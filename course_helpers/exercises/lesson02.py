@@ -84,12 +84,26 @@ def _inspect_vanilla(attempt: Attempt) -> str:
         lasts = describe_age(lifetime).removeprefix("in ")
         if not lasts.endswith(("second", "seconds")):
             lasts += f" ({lifetime:.0f} s)"
+        if lasts.startswith("30 days"):
+            lasts = f"{lifetime:.0f} s, {THIRTY_DAYS - lifetime:+.0f} s from {THIRTY_DAYS} s"
         extra = " max_age counts seconds, so 30 days is 30 * 24 * 3600." if lifetime < THIRTY_DAYS else ""
         raise Incorrect(f"Your flavour cookie lasts {lasts}, not 30 days.{extra}")
     if not cookie.has_nonstandard_attr("HttpOnly"):
         raise Incorrect(
             "Your cookie lasts 30 days but is not HttpOnly: any script on the page could read it. "
             "Add httponly=1 to the lab's parameters."
+        )
+    if cookie.secure:
+        raise Incorrect(
+            "Your cookie is Secure: requests keeps it but never sends it back over plain http, so this http "
+            "site would not see it again (only a browser that counts 127.0.0.1 as a secure context, such as "
+            "Chromium, sends it). Leave secure out."
+        )
+    refused = [w for w in last.warnings if "reject" in w or "drop" in w]
+    if refused:
+        raise Incorrect(
+            f"requests kept your cookie ({last_header}), but a browser would not: {refused[0]} Leave samesite "
+            "out (Lax), or use Lax or Strict."
         )
     return f"The site itself sent it ({last_path}): {last_header}."
 
@@ -139,6 +153,16 @@ q1 = LESSON.add(
                 _PLAIN + "keeper.get('/cookies/set/', "
                 "params={'name': 'flavour', 'value': 'chocolate', 'max_age': 2592000, 'httponly': 1})",
                 "not 'vanilla'",
+            ),
+            WrongAnswer(
+                _PLAIN + "keeper.get('/cookies/set/', "
+                "params={'name': 'flavour', 'value': 'vanilla', 'max_age': 2592000, 'httponly': 1, 'secure': 1})",
+                "never sends it back over plain http",
+            ),
+            WrongAnswer(
+                _PLAIN + "keeper.get('/cookies/set/', params={'name': 'flavour', 'value': 'vanilla', "
+                "'max_age': 2592000, 'httponly': 1, 'samesite': 'None'})",
+                "a browser would not",
             ),
             WrongAnswer(
                 _PLAIN + "keeper.get('/cookies/set/', params={'name': 'flavour', 'value': 'vanilla', "

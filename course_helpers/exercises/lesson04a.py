@@ -354,6 +354,25 @@ def _shown_payloads(host: str) -> set[str]:
     }
 
 
+def _same_trick(escape: str, host: str, shown: set[str]) -> str | None:
+    """The payload of the table that ``escape`` repeats with another host, path or http(s), or ``None``.
+
+    ``host`` is where a browser goes (lower case): its spelling in ``escape`` is replaced by evil.example
+    and what follows it is cut, so 'https://phish.example/login' is the table's 'https://evil.example'.
+    Another letter case ('EVIL.EXAMPLE', 'HTTPS:') is a trick of its own and is kept.
+    """
+    at = escape.find(host) if host else -1
+    if at < 0:
+        return None
+    shape = escape[:at] + "evil.example"
+    if "@" in shape.split("//", 1)[-1]:
+        shape = next(p for p in shown if "@" in p)
+    for candidate in (shape, "https:" + shape.removeprefix("http:")):
+        if candidate in shown:
+            return candidate
+    return None
+
+
 def _inspect_escape(attempt: Attempt) -> str:
     from course_helpers.redirects import browser_destination, stays_on_site
     from demo_site.cookie_login import classic
@@ -364,7 +383,7 @@ def _inspect_escape(attempt: Attempt) -> str:
     if escape.rstrip("/") in shown:
         raise Incorrect(
             f"{escape!r} is already in the table above: find one the lesson did not show (think of what a browser "
-            "fixes up: letter case, missing or extra slashes, another attacker's domain)."
+            "fixes up: letter case, missing or extra slashes)."
         )
     with site.client() as client:
         reply = client.post(
@@ -386,6 +405,12 @@ def _inspect_escape(attempt: Attempt) -> str:
             "site. Django percent-encoded what a URL may not contain (a backslash becomes %5C, a space %20), "
             "and a path is a path, whatever text it holds."
         )
+    same = _same_trick(escape, urlsplit(goes_to).hostname or "", shown)
+    if same:
+        raise Incorrect(
+            f"{escape!r} is the table's {same!r} again, with another host, scheme or path: the same trick. "
+            "Find a way of writing the URL that the table did not try (what does a browser fix up?)."
+        )
     return f"Location: {location!r} takes a browser to {goes_to}."
 
 
@@ -403,12 +428,15 @@ q3 = LESSON.add(
         solution='escape = "https:/evil.example"',
         why="A browser reads a URL with a special scheme other than the page's as absolute, however many "
         "slashes follow, and a path starting with '//' (any number of slashes) as another host. Other ways "
-        "out: 'HTTPS://EVIL.EXAMPLE', '////evil.example', any other attacker domain. A login must check "
+        "out: 'HTTPS://EVIL.EXAMPLE', '////evil.example'. Another domain is not another way out: it is the same trick. A login must check "
         "where `next` goes, not what it looks like.",
         wrong_answers=[
             WrongAnswer('escape = "//evil.example"', "already in the table"),
             WrongAnswer('escape = "https://evil.example/"', "already in the table"),
             WrongAnswer('escape = "/evil.example"', "still this site"),
+            WrongAnswer('escape = "https://phish.example/login"', "the same trick"),
+            WrongAnswer('escape = "//evil.com"', "the same trick"),
+            WrongAnswer('escape = "http://evil.example"', "the same trick"),
             WrongAnswer('escape = " //evil.example"', "a space %20"),
             WrongAnswer('escape = "javascript:alert(1)"', "refuses schemes other than http"),
         ],

@@ -182,8 +182,8 @@ def _inspect_bob(attempt: Attempt) -> str:
         if any(ex.status == 403 for ex in posts):
             raise Incorrect(
                 f"Your POST to {LOGIN} got 403 Forbidden: Django's CSRF check refused it. GET the login "
-                "page first (it sets the csrftoken cookie), then send "
-                "csrfmiddlewaretoken=bob_client.cookies['csrftoken'] with the form (or use bob_client.log_in)."
+                "page first (it sets the csrftoken cookie) and send its token back with the form: "
+                "bob_client.post_form(url, data) does both, and so does bob_client.log_in(...)."
             )
         if any(ex.status == 200 for ex in posts):
             raise Incorrect(
@@ -238,26 +238,21 @@ q2 = LESSON.add(
         variables={"bob_client": CLIENT},
         inspect=_inspect_bob,
         hints=[
-            "bob_client = site.client(); then bob_client.get('/cookie-login/login/') gives it a csrftoken cookie.",
-            "POST to /cookie-login/login/ with data={'username': ..., 'password': ..., "
-            "'csrfmiddlewaretoken': bob_client.cookies['csrftoken'], 'next': ...}.",
+            "bob_client = site.client(). The POST needs the CSRF token, which bob_client.post_form(url, data) "
+            "adds for you; `next` is one more field of the form.",
+            "bob_client.post_form('/cookie-login/login/', {'username': 'bob', 'password': DEMO_USERS['bob'], "
+            "'next': ...}).",
             "Or in one line: bob_client.log_in('bob', url='/cookie-login/login/', "
             "next='/cookie-login/home/?from=exercise').",
         ],
         solution="""
             bob_client = site.client()
-            bob_client.get("/cookie-login/login/")
-            bob_client.post(
+            bob_client.post_form(
                 "/cookie-login/login/",
-                data={
-                    "username": "bob",
-                    "password": DEMO_USERS["bob"],
-                    "csrfmiddlewaretoken": bob_client.cookies["csrftoken"],
-                    "next": "/cookie-login/home/?from=exercise",
-                },
+                {"username": "bob", "password": DEMO_USERS["bob"], "next": "/cookie-login/home/?from=exercise"},
             )
         """,
-        why="The GET gave the client a CSRF cookie; the POST sent the same token in the form, so Django's "
+        why="post_form() first fetched a page that gave the client a CSRF cookie; the POST sent the same token in the form, so Django's "
         "CSRF middleware let it through; authenticate() checked bob's password; safe_next() kept the "
         "local next; and the reply's signed login_user cookie, naming bob, is the one the client holds.",
         wrong_answers=[
