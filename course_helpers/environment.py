@@ -110,7 +110,7 @@ def check_environment() -> EnvironmentReport:
     redis_server = shutil.which("redis-server")
     redis_py = _version("redis")
     optional = [
-        Part("Playwright", playwright, "", bool(playwright), "drives the browser in lesson 11"),
+        Part("Playwright", playwright, "", bool(playwright), "drives the browser in lesson 12"),
         Part(
             "Chromium", "found" if browser else "", "", bool(browser), browser or "apt-get install chromium"
         ),

@@ -219,7 +219,7 @@ q3 = LESSON.add(
         explain="The server finds a session by its key and nothing else: the other client's request, with "
         "the same key, was a fourth visit of the same session, so the first client's next visit is the "
         "fifth. Nothing told the server, or the first client, that someone else had been there: that is why "
-        "a session key must stay secret (lesson 11 steals one).",
+        "a session key must stay secret (lesson 12 steals one).",
         hints=[
             "What does the server use to find a session row: the client, its address, or the key?",
             "Only the key. Both clients send the same key, so both requests load and update the same row.",

@@ -333,7 +333,7 @@ def test_cookie(request):
 
 @require_safe
 def test_cookie_check(request):
-    """Step 2: test_cookie_worked() says whether the client sent the session cookie back; then delete_test_cookie()."""
+    """Step 2: test_cookie_worked() says whether the client sent its sessionid cookie back; then delete_test_cookie()."""
     worked = request.session.test_cookie_worked()
     if worked:
         request.session.delete_test_cookie()
