@@ -8,7 +8,6 @@ endpoint of the lab, vulnerable or not, ever answers 500: garbage is a 401.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import http.server
@@ -21,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from course_helpers import start_demo_site, travel
+from course_helpers.jwt_tools import b64url, forge
 from demo_site.jwt_lab import keys
 
 FIXED = "/jwt-lab/whoami/"
@@ -40,18 +40,6 @@ def site():
     site = start_demo_site(name="test-jwt_lab")
     yield site
     site.stop()
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def forge(header: dict, payload: dict, key: bytes | None = None) -> str:
-    """A compact JWT signed with HMAC-SHA256 and ``key`` (any bytes), or unsigned when ``key`` is None."""
-    signing_input = b64url(json.dumps(header).encode()) + "." + b64url(json.dumps(payload).encode())
-    if key is None:
-        return signing_input + "."
-    return signing_input + "." + b64url(hmac.new(key, signing_input.encode(), hashlib.sha256).digest())
 
 
 def ask(site, path: str, token: str | None, scheme: str = "Bearer"):
@@ -218,7 +206,20 @@ def test_kid_never_reads_a_real_file_of_the_machine(site):
     for kid in ("../" * 30 + "etc/hostname", "/etc/passwd", "../" * 30 + "proc/self/environ"):
         forged = forge({"alg": "HS256", "kid": kid}, ADMIN, b"")
         reply = ask(site, WHOAMI["kid"], forged)
-        assert reply.status_code == 401 and "data folder" in reply.json()["reason"], kid
+        assert reply.status_code == 401 and "own folder" in reply.json()["reason"], kid
+
+
+def test_kid_never_reads_the_sites_other_files(site):
+    """The site's database and session files share the data directory: the lab's folder is the limit."""
+    data_dir = keys.data_folder().parent
+    assert any(data_dir.iterdir())
+    for kid in ("../../default.sqlite3", "../../session-files", "../..", "../../"):
+        forged = forge({"alg": "HS256", "kid": kid}, ADMIN, b"")
+        reply = ask(site, WHOAMI["kid"], forged)
+        assert reply.status_code == 401 and "own folder" in reply.json()["reason"], kid
+    for kid in ("..", ".", "nothing-here", "a\x00b"):
+        reply = ask(site, WHOAMI["kid"], forge({"alg": "HS256", "kid": kid}, ADMIN, b""))
+        assert reply.status_code == 401, kid
 
 
 def test_the_kid_endpoint_takes_its_own_key(site):

@@ -235,3 +235,40 @@ def test_hostile_authorization_headers_are_401(site, authorization):
 
     reply = fuzzing.send(site.port, b"GET", ME, [], authorization.encode("latin-1"))
     assert reply.status == 401 and b"Traceback" not in reply.body
+
+
+def test_explicit_typing_and_the_key_id_are_checked(site):
+    """RFC 8725 §3.11 and the key allowlist: a token signed by the site's own key, but of the wrong type
+    or naming another key, is refused; a refresh token is not an access token even where the alg matches."""
+    from demo_site.tokens import keys
+
+    with site.client() as client:
+        pair = log_in(client)
+        assert jwt.get_unverified_header(pair["access"])["typ"] == "at+jwt"
+        assert jwt.get_unverified_header(pair["refresh"])["typ"] == "rt+jwt"
+        claims = jwt.decode(pair["access"], options={"verify_signature": False})
+
+        def signed(**headers):
+            return jwt.encode(claims, keys.private_key(), algorithm="RS256", headers=headers)
+
+        reasons = {
+            name: client.get(ME, headers=bearer(token)).json().get("reason")
+            for name, token in {
+                "typ JWT": signed(kid=keys.key_id(), typ="JWT"),
+                "no typ": signed(kid=keys.key_id(), typ=None),
+                "no kid": signed(typ="at+jwt"),
+                "another kid": signed(kid="../../etc/passwd", typ="at+jwt"),
+                "right": signed(kid=keys.key_id(), typ="at+jwt"),
+            }.items()
+        }
+        assert reasons == {
+            "typ JWT": "wrong token type (not at+jwt)",
+            "no typ": "wrong token type (not at+jwt)",
+            "no kid": "unknown key id (kid)",
+            "another kid": "unknown key id (kid)",
+            "right": None,
+        }
+        refresh_claims = jwt.decode(pair["refresh"], options={"verify_signature": False})
+        as_access_typ = jwt.encode(refresh_claims, keys.refresh_secret(), algorithm="HS256", headers={"typ": "at+jwt"})
+        reply = client.post(REFRESH, json={"refresh": as_access_typ})
+        assert reply.status_code == 400 and reply.json()["reason"] == "wrong token type (not rt+jwt)"

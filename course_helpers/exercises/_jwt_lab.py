@@ -65,6 +65,27 @@ def hs256_signature(key: bytes, token: str) -> str:
     )
 
 
+def signed_by_the_site(attempt: Attempt, token: str) -> bool:
+    """Whether ``token`` carries a genuine RS256 signature of the site's own key (its published public key).
+
+    Whatever the claims say: a token the fixed API refuses for its ``aud`` or its missing ``exp`` may still
+    have been signed with the private key read from the kernel, which no attacker has.
+    """
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    with attempt.site.client() as client:
+        public_key = load_pem_public_key(client.get("/jwt-lab/public-key.pem").content)
+    signing_input, _, signature = token.strip().rpartition(".")
+    try:
+        public_key.verify(b64url_decode(signature), signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
 def judge(attempt: Attempt, token: str, vulnerable: str, user: str) -> str:
     """Send ``token`` to ``vulnerable`` and to the fixed API; :class:`Incorrect` unless it forges admin ``user``."""
     status, body = send(attempt, vulnerable, token)
@@ -78,6 +99,12 @@ def judge(attempt: Attempt, token: str, vulnerable: str, user: str) -> str:
     if body.get("admin") is not True:
         raise Incorrect(
             f'{vulnerable} took your token, but it does not say admin: set "admin": true (JSON true).'
+        )
+    if signed_by_the_site(attempt, token):
+        raise Incorrect(
+            "This token carries a genuine signature of the site's own RSA key: it was signed with the private "
+            "key read from the kernel (demo_site.jwt_lab.keys), which an attacker never has. Forge it the way "
+            "this attack does, without any key of the site."
         )
     fixed_status, fixed_body = send(attempt, FIXED, token)
     if fixed_status == 200:

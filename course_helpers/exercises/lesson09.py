@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 
 from course_helpers.cookies import find_cookie
+from course_helpers.exercises._no_shortcuts import call_watching
 from course_helpers.exercises.answer_types import CLIENT, FUNCTION
 from course_helpers.exercises.core import (
     AnswerType,
@@ -284,8 +285,10 @@ def _inspect_read_session(attempt: Attempt) -> str:
             "Log in again with me.log_in('alice')."
         )
     expected = rows[0].data
+    import course_helpers.signed
+
     try:
-        got = attempt.call(read_session, cookie.value)
+        got, shortcuts = call_watching(attempt, [course_helpers.signed], read_session, cookie.value)
     except LearnerError as exc:
         compressed = (
             " It starts with '.': zlib-compressed before base64." if cookie.value.startswith(".") else ""
@@ -293,6 +296,11 @@ def _inspect_read_session(attempt: Attempt) -> str:
         raise Incorrect(
             f"read_session(me's cookie) raised {type(exc.original).__name__}: {exc.original}.{compressed}"
         ) from exc
+    if shortcuts:
+        raise Incorrect(
+            "read_session() called the course's own explain_signed_value: it shows the answer, it is not "
+            "yours. Decode the cookie yourself: the part before the first ':' is base64 of the JSON."
+        )
     if isinstance(got, str):
         raise Incorrect(
             "read_session(cookie) returned a str (the cookie itself, or a piece of it), not the session's dict. "
@@ -352,6 +360,12 @@ q3 = LESSON.add(
             WrongAnswer(
                 "me = site.client()\nme.log_in('alice')\ndef read_session(cookie_value):\n    return cookie_value",
                 "returned a str",
+            ),
+            WrongAnswer(
+                "me = site.client()\nme.log_in('alice')\n"
+                "def read_session(cookie_value):\n"
+                "    return explain_signed_value(cookie_value, salt=SIGNED_SALT).data",
+                "explain_signed_value",
             ),
             WrongAnswer(
                 "from django.core import signing\n"

@@ -11,6 +11,7 @@ import binascii
 import json
 import re
 
+from course_helpers.exercises._no_shortcuts import call_watching
 from course_helpers.exercises.answer_types import CLIENT, FUNCTION
 from course_helpers.exercises.core import Attempt, Exercise, Incorrect, Lesson, WrongAnswer
 from course_helpers.exercises.kinds import HttpTask, Prediction
@@ -47,7 +48,12 @@ class _MakeJwt(Exercise):
         fn = attempt["make_jwt"]
         for payload, secret in _CASES:
             call = f"make_jwt({payload!r}, {secret!r})"
-            token = attempt.call(fn, dict(payload), secret)
+            token, shortcuts = call_watching(attempt, [jwt], fn, dict(payload), secret)
+            if shortcuts:
+                raise Incorrect(
+                    f"{call} called PyJWT ({', '.join(shortcuts[:3])}): that is what it is compared with, so it "
+                    "proves nothing. Build the three parts yourself with base64, json and hmac."
+                )
             if isinstance(token, bytes):
                 raise Incorrect(f"{call} returned bytes; a JWT is text: .decode('ascii') the result.")
             if not isinstance(token, str):
@@ -137,6 +143,10 @@ q1 = LESSON.add(
         "32-byte digest. The JSON is compact and the header's keys sorted, which is why PyJWT's bytes come out.",
         wrong_answers=[
             WrongAnswer(
+                "def make_jwt(payload, secret):\n    return jwt.encode(payload, secret, algorithm='HS256')\n",
+                "called PyJWT",
+            ),
+            WrongAnswer(
                 "import base64, hashlib, hmac, json\n"
                 "def make_jwt(payload, secret):\n"
                 "    b = lambda d: base64.urlsafe_b64encode(d).decode()\n"
@@ -196,6 +206,17 @@ def _bearer(exchange) -> str | None:
     return None
 
 
+def _login_of(attempt: Attempt, sid: str) -> str | None:
+    """The username of the login (refresh-token family) ``sid`` names, or ``None`` if the site never issued it."""
+
+    def read():
+        from demo_site.tokens.models import RefreshToken
+
+        return RefreshToken.objects.filter(family=sid).values_list("user__username", flat=True).first()
+
+    return attempt.site.orm(read)
+
+
 def _inspect_bob(attempt: Attempt) -> str:
     import jwt
 
@@ -248,6 +269,12 @@ def _inspect_bob(attempt: Attempt) -> str:
         ) from None
     if claims.get("sub") != "bob":
         raise Incorrect(f"That token names {claims.get('sub')!r}, not bob: log in as bob.")
+    if _login_of(attempt, str(claims.get("sid"))) != "bob":
+        raise Incorrect(
+            "That token carries a genuine signature, but no login of bob's is behind it: its sid names no "
+            f"login the site recorded. It was signed outside {LOGIN}, with the site's private key read from "
+            "the kernel, which no client of a real site has. Ask the site for bob's token."
+        )
     if last.status != 200:
         raise Incorrect(
             f"The site answered {last.status} to your last request to {ME}: is the token still valid?"
@@ -309,6 +336,17 @@ q2 = LESSON.add(
                 f"_pair = bob_client.post('{LOGIN}', json={{'username': 'bob', 'password': DEMO_USERS['bob']}}).json()\n"
                 f"bob_client.get('{ME}', headers={{'Authorization': 'Bearer ' + _pair['refresh']}})\n",
                 "refresh token",
+            ),
+            WrongAnswer(
+                "bob_client = site.client()\n"
+                f"bob_client.post('{LOGIN}', json={{'username': 'alice', 'password': DEMO_USERS['alice']}})\n"
+                "_now = dt.datetime.now(dt.UTC)\n"
+                "_claims = {'sub': 'bob', 'aud': keys.ACCESS_AUDIENCE, 'iss': keys.ISSUER, 'iat': _now, 'nbf': _now,\n"
+                "           'exp': _now + dt.timedelta(minutes=5), 'jti': 'mine', 'sid': 'mine'}\n"
+                "_token = jwt.encode(_claims, keys.private_key(), algorithm='RS256',\n"
+                "                    headers={'kid': keys.key_id(), 'typ': 'at+jwt'})\n"
+                f"bob_client.get('{ME}', headers={{'Authorization': 'Bearer ' + _token}})\n",
+                "no login of bob's",
             ),
             WrongAnswer(
                 "bob_client = site.client()\n"

@@ -4,7 +4,7 @@ Each check sends the learner's forged token to the vulnerable endpoint (it
 must accept it and say bob is admin) and to the fixed API (it must refuse
 it), and checks the token's own properties (an unsigned token has no
 signature; a confused token is HMAC-signed with the public key's exact bytes).
-Django is never imported here: the checks only speak HTTP.
+Django is never imported here: the checks only speak HTTP (the site's public key too).
 """
 
 from __future__ import annotations
@@ -72,6 +72,11 @@ q1 = LESSON.add(
                 "JSON true",
             ),
             WrongAnswer("bob_token = 'Bearer ' + forged", "give the token alone"),
+            WrongAnswer(
+                "bob_token = jwt.encode({'sub': 'bob', 'admin': True}, keys.private_key(), algorithm='RS256',\n"
+                "                       headers={'kid': 'lab-rsa-1', 'typ': 'at+jwt'})",
+                "genuine signature of the site's own RSA key",
+            ),
         ],
     ),
 )
@@ -319,6 +324,7 @@ q4 = LESSON.add(
             ),
             WrongAnswer("confused_token = alice_token", "says alg 'RS256'"),
             WrongAnswer(
+                "import json\n"
                 'jwk = attacker.get("/jwt-lab/jwks.json").json()["keys"][0]\n'
                 'confused_token = forge({"alg": "HS256"}, {"sub": "bob", "admin": True}, json.dumps(jwk).encode())',
                 "not HMAC-signed with the public key's PEM",

@@ -157,6 +157,18 @@ def verify(token: str, *, typ: str = keys.ACCESS_TYPE, audience: str = keys.AUDI
     return claims
 
 
+def presented_refresh(request) -> dict:
+    """The claims of the refresh token in the body's ``refresh`` field (JSON or form), fully verified.
+
+    Both refresh endpoints, the fixed one and the vulnerable one, start here: they differ only in what
+    they do next (noticing a reuse, or not). :class:`Refused` when the field is missing or the token fails.
+    """
+    token = json_body(request).get("refresh")
+    if not isinstance(token, str) or not token:
+        raise Refused("send the refresh token as the 'refresh' field")
+    return verify(token, typ=keys.REFRESH_TYPE, audience=keys.REFRESH_AUDIENCE)
+
+
 def json_body(request) -> dict:
     """The request's JSON object body, or its form fields; ``{}`` when it is neither."""
     if request.content_type == "application/json":

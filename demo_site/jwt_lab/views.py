@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import router, transaction
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -51,14 +51,12 @@ def refresh(request):
     """Rotate a refresh token; a reused one revokes its whole family (POST; JSON)."""
     from demo_site.jwt_lab.models import RefreshToken
 
-    token = tokens.json_body(request).get("refresh")
-    if not isinstance(token, str) or not token:
-        return refused("send the refresh token as the 'refresh' field")
     try:
-        claims = tokens.verify(token, typ=keys.REFRESH_TYPE, audience=keys.REFRESH_AUDIENCE)
+        claims = tokens.presented_refresh(request)
     except Refused as exc:
         return refused(str(exc))
-    with transaction.atomic():
+    # The lab's tables live in the current demo site's database (demo_site.routers), not always in "default".
+    with transaction.atomic(using=router.db_for_write(RefreshToken)):
         row = RefreshToken.objects.filter(jti=str(claims.get("jti"))).first()
         if row is None:
             return refused("unknown refresh token")

@@ -14,8 +14,8 @@ exactly one flaw, the one its lesson section attacks; the fixed API
 * ``header-key/``: RS256, but the key comes from the token itself (a ``jwk``
   header, or the key set at its ``jku`` URL);
 * ``kid/``: HS256 with the key read from the file the ``kid`` names
-  (path traversal), confined to the site's temporary data folder and
-  ``/dev/null`` so that the lab can never read a real file;
+  (path traversal), confined to the lab's own folder of the site's temporary
+  data directory and ``/dev/null``, so that the lab can never read a real file;
 * ``refresh/``: rotates refresh tokens but never notices a reused one.
 
 Vulnerable means trusting a forged token, not crashing: garbage gets a 401.
@@ -227,14 +227,18 @@ def header_key_whoami(request):
 def read_kid_key(kid: str) -> bytes:
     """The HMAC key in the file named ``kid`` in the key folder, ``../`` and all (VULNERABLE ON PURPOSE).
 
-    The traversal is real, but confined: a path that leaves the site's data folder is
-    read only if it is ``/dev/null``, so that the lab never reads a real file of the machine.
+    The traversal is real, but confined: a path that leaves the lab's own folder
+    (``<data dir>/jwt-lab/``: the key folder and ``public-key.pem``) is read only if it
+    is ``/dev/null``, so that the lab never reads another file of the site or the machine
+    (not the site's database, nor its session files).
     """
     folder = keys.key_folder()
     path = (folder / kid).resolve()
-    data_dir = keys.data_folder().parent.resolve()
-    if not (path.is_relative_to(data_dir) or str(path) == os.devnull):
-        raise Refused("the lab reads kid files inside its data folder (or /dev/null) only")
+    lab_dir = keys.data_folder().resolve()
+    if not (path.is_relative_to(lab_dir) or str(path) == os.devnull):
+        raise Refused("the lab reads kid files inside its own folder (or /dev/null) only")
+    if not path.is_file() and str(path) != os.devnull:
+        raise Refused(f"no key file named {kid[:40]!r}")
     return Path(path).read_bytes()
 
 
@@ -263,11 +267,8 @@ def refresh(request):
     """Exchange a refresh token for a new pair, never noticing reuse (VULNERABLE ON PURPOSE; POST)."""
     from demo_site.jwt_lab.models import RefreshToken
 
-    token = tokens.json_body(request).get("refresh")
-    if not isinstance(token, str) or not token:
-        return refused("send the refresh token as the 'refresh' field")
     try:
-        claims = tokens.verify(token, typ=keys.REFRESH_TYPE, audience=keys.REFRESH_AUDIENCE)
+        claims = tokens.presented_refresh(request)
     except Refused as exc:
         return refused(str(exc))
     row = RefreshToken.objects.filter(jti=str(claims.get("jti"))).first()

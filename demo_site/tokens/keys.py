@@ -29,6 +29,9 @@ ISSUER = "demo-site"
 ACCESS_AUDIENCE = "demo-api"
 #: ``aud`` of refresh tokens: only the token endpoint itself accepts them.
 REFRESH_AUDIENCE = "demo-site/tokens/refresh"
+#: ``typ`` headers (explicit typing, RFC 8725 §3.11): an access token (RFC 9068) is never taken for a refresh token.
+ACCESS_TYPE = "at+jwt"
+REFRESH_TYPE = "rt+jwt"
 #: Lifetimes, in seconds: an access token is short-lived, a refresh token lasts a day.
 ACCESS_LIFETIME = 5 * 60
 REFRESH_LIFETIME = 24 * 3600
