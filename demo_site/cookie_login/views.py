@@ -27,10 +27,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
 from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from demo_site.redirects import safe_next
 
 #: The cookie that says who is logged in, its salt, and how long it is trusted (seconds).
 LOGIN_COOKIE = "login_user"
@@ -70,15 +71,6 @@ def check_login(view):
     return wrapper
 
 
-def safe_next(request, candidate: str | None) -> str:
-    """``candidate`` if it is a URL on this very site (same host, safe scheme), else the home page."""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return HOME_PATH
-
-
 @never_cache
 @csrf_protect
 @require_http_methods(["GET", "POST"])
@@ -94,7 +86,7 @@ def login(request):
         )
         if user is not None:
             # HttpResponseRedirect, not redirect(): redirect("name") would try to reverse a URL name.
-            response = HttpResponseRedirect(safe_next(request, next_url))
+            response = HttpResponseRedirect(safe_next(request, next_url, HOME_PATH))
             response.set_signed_cookie(
                 LOGIN_COOKIE,
                 user.get_username(),

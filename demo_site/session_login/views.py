@@ -22,23 +22,15 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from demo_site.redirects import safe_next
+
 LOGIN_PATH = "/session-login/login/"
 INDEX_PATH = "/session-login/index/"
-
-
-def safe_next(request, candidate: str | None) -> str:
-    """``candidate`` if it is a URL on this very site (same host, safe scheme), else the index page."""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return INDEX_PATH
 
 
 @sensitive_post_parameters("password")
@@ -58,7 +50,7 @@ def login(request):
         if user is not None:
             auth_login(request, user)
             # HttpResponseRedirect, not redirect(): redirect("name") would try to reverse a URL name.
-            return HttpResponseRedirect(safe_next(request, next_url))
+            return HttpResponseRedirect(safe_next(request, next_url, INDEX_PATH))
         error = "Please enter a correct username and password."
     return render(request, "session_login/login.html", {"next": next_url, "error": error})
 
