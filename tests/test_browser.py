@@ -14,29 +14,14 @@ them with ``pip install -e .[test]`` and ``apt-get install -y chromium``.
 
 from __future__ import annotations
 
-import os
 import secrets
-from pathlib import Path
 
 import pytest
 
 from course_helpers import start_demo_site
 from demo_site.home.users import DEMO_USERS
 from demo_site.home.views import site_map
-
-#: Debian's Chromium binary (``/usr/bin/chromium`` is a wrapper script that prints a warning).
-CHROMIUM = Path("/usr/lib/chromium/chromium")
-#: Flags for a root user on a machine with a closed network (see FIELD_NOTES.md, "A real browser").
-#: No --disable-features: it would replace Playwright's own list.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browsers import sync_chromium
 
 #: A page script that reads document.cookie and fetches each path, returning what it could read.
 READ_EVERYTHING = """async (paths) => {
@@ -49,31 +34,10 @@ READ_EVERYTHING = """async (paths) => {
 }"""
 
 
-def _missing_browser() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "Playwright is not installed (pip install -e .[test])"
-    if not CHROMIUM.is_file():
-        return f"Chromium is not installed at {CHROMIUM} (apt-get install -y chromium)"
-    return None
-
-
 @pytest.fixture(scope="module")
 def browser():
-    missing = _missing_browser()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the browser test, but {missing}.")
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with sync_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,9 @@ import nbformat
 import pytest
 
 from course_helpers import start_demo_site
-from course_helpers.browser import NO_BROWSER_LINE, SKIPPED, browser_missing, open_browser
+from course_helpers.browser import NO_BROWSER_LINE, SKIPPED, open_browser
 from demo_site.home.users import DEMO_USERS
+from tests.browsers import require_browser
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = ROOT / "notebooks" / "12_cookie_security_lab.ipynb"
@@ -40,11 +41,7 @@ def site():
 
 @pytest.fixture
 def needs_browser():
-    missing = browser_missing()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the browser tests, but {missing}.")
-        pytest.skip(missing)
+    require_browser()
 
 
 def run(coroutine_function, *args):

@@ -10,7 +10,6 @@ session cookie over 4096 bytes and keeps the old one.
 
 from __future__ import annotations
 
-import os
 import random
 import string
 from pathlib import Path
@@ -218,29 +217,18 @@ POST_FORM = """async ([path, fields]) => {
 
 
 def test_chromium_drops_a_session_cookie_over_4096_bytes_and_keeps_the_old_one(signed_site):
-    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _missing_browser
+    from tests.browsers import sync_chromium
 
-    missing = _missing_browser()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the browser tests, but {missing}.")
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(base_url=signed_site.url)
-            page = context.new_page()
-            page.goto(SHOW)
-            assert page.evaluate(POST_FORM, [ADD, {"item": "tea"}])["status"] == 200
-            before = {c["name"]: c["value"] for c in context.cookies()}["sessionid"]
-            big = page.evaluate(POST_FORM, [NOTE, {"note": _incompressible(4200)}])
-            assert big == {"status": 200, "json": {"engine": "signed_cookies", "note_length": 4200}}
-            after = {c["name"]: c["value"] for c in context.cookies()}["sessionid"]
-            assert after == before  # the new cookie was refused; the old one stays
-            page.goto(SHOW)
-            seen = page.evaluate("() => JSON.parse(document.body.innerText)")
-            assert seen["cart"] == ["tea"] and seen["note_length"] == 0  # the note is silently lost
-        finally:
-            browser.close()
+    with sync_chromium() as browser:
+        context = browser.new_context(base_url=signed_site.url)
+        page = context.new_page()
+        page.goto(SHOW)
+        assert page.evaluate(POST_FORM, [ADD, {"item": "tea"}])["status"] == 200
+        before = {c["name"]: c["value"] for c in context.cookies()}["sessionid"]
+        big = page.evaluate(POST_FORM, [NOTE, {"note": _incompressible(4200)}])
+        assert big == {"status": 200, "json": {"engine": "signed_cookies", "note_length": 4200}}
+        after = {c["name"]: c["value"] for c in context.cookies()}["sessionid"]
+        assert after == before  # the new cookie was refused; the old one stays
+        page.goto(SHOW)
+        seen = page.evaluate("() => JSON.parse(document.body.innerText)")
+        assert seen["cart"] == ["tea"] and seen["note_length"] == 0  # the note is silently lost
