@@ -179,3 +179,9 @@ def test_account_page_is_never_cached_and_answers_get_only(site):
         reply = client.get("/accounts/")
         assert reply.status_code == 200 and "no-cache" in reply.headers["Cache-Control"]
         assert client.post("/accounts/", allow_redirects=False).status_code in (403, 405)
+
+
+def test_a_lesson_without_pages_of_its_own_still_has_its_section(front):
+    section = front.split('<h2 id="lesson-13">')[1].split("<h2 ")[0]
+    assert "Sessions at scale" in section and "its notebook serves the views it needs" in section
+    assert "<table>" not in section

@@ -114,7 +114,11 @@ def _app_title(config) -> str:
 
 
 def _groups(entries) -> list[_Group]:
-    """The front page's sections: lessons in number order (titles from the catalog), then apps with no lesson."""
+    """The front page's sections: every lesson of the catalog in number order, then apps with no lesson.
+
+    A lesson without pages of its own (its notebook serves its views with ``serve_view``) still has its
+    section, which says so.
+    """
     titles = {lesson.number: lesson.title for lesson in lessons()}
     groups: dict[str, _Group] = {}
     for entry in entries:
@@ -131,6 +135,8 @@ def _groups(entries) -> list[_Group]:
             heading = f"{_app_title(config) if config is not None else 'Other pages'} (not in a lesson yet)"
             anchor = f"app-{entry['app'] or 'other'}"
         groups.setdefault(key, _Group(heading, anchor)).urls.append(entry)
+    for number, title in titles.items():  # a lesson whose notebook serves its own views has no pages here
+        groups.setdefault(f"0:{number}", _Group(f"Lesson {number} · {title}", f"lesson-{number}"))
     return [groups[key] for key in sorted(groups)]
 
 
