@@ -342,6 +342,7 @@ def measure_notebooks(bench: Bench) -> list[Metric]:
     notebooks = catalog.notebooks()
     lessons = [notebook.path for notebook in notebooks]
     keys = {notebook.path.name: notebook.key for notebook in notebooks}
+    by_name = {notebook.path.name: notebook.lesson for notebook in notebooks}
     times: dict[str, list[float]] = {path.name: [] for path in lessons}
     floor: list[float] = []
     with tempfile.TemporaryDirectory(prefix="bench-progress-") as folder:
@@ -351,22 +352,34 @@ def measure_notebooks(bench: Bench) -> list[Metric]:
                 times[path.name].append(_execute_notebook(path))
                 floor.append(_execute_notebook(None))
     metrics = [
-        Metric(f"notebook_{keys[name]}_s", f"notebook {name}", samples, target_ms=10, unit="s")
+        Metric(
+            f"notebook_{keys[name]}_s",
+            f"notebook {name}",
+            samples,
+            target_ms=by_name[name].budget_s,
+            unit="s",
+            note=f"drives {', '.join(by_name[name].drives)}" if by_name[name].drives else "",
+        )
         for name, samples in times.items()
     ]
-    course = sum(statistics.median(samples) for samples in times.values())
-    empty = len(lessons) * statistics.median(floor)
+    # The floor is a kernel start: it says nothing of a browser's or a Redis server's own start-up, so the
+    # ratio is taken over the lessons that start no program of their own; those have their own budget.
+    own = [name for name in times if not by_name[name].drives]
+    course = sum(statistics.median(times[name]) for name in own)
+    everything = sum(statistics.median(samples) for samples in times.values())
+    empty = len(own) * statistics.median(floor)
     metrics += [
-        Metric("course_s", f"whole course ({len(lessons)} notebooks, medians)", [course], unit="s"),
+        Metric("course_all_s", f"whole course ({len(times)} notebooks, medians)", [everything], unit="s"),
+        Metric("course_s", f"the {len(own)} notebooks that start no program", [course], unit="s"),
         Metric(
             "floor_s",
-            f"{len(lessons)} empty notebooks (kernel-start floor)",
+            f"{len(own)} empty notebooks (kernel-start floor)",
             [empty],
             unit="s",
-            note=f"median of {len(floor)} runs, times {len(lessons)}",
+            note=f"median of {len(floor)} runs, times {len(own)}",
         ),
         Metric(
-            "course_ratio", "whole course / kernel-start floor", [course / empty], target_ms=2.5, unit="x"
+            "course_ratio", "those notebooks / kernel-start floor", [course / empty], target_ms=2.5, unit="x"
         ),
     ]
     return metrics

@@ -59,13 +59,21 @@ class Notebook:
 
 @dataclass(frozen=True)
 class Lesson:
-    """One lesson: its two-digit ``number``, file-name ``slug``, ``title`` and the course part it is in."""
+    """One lesson: its two-digit ``number``, file-name ``slug``, ``title`` and the course part it is in.
+
+    ``budget_s`` is how long each of its notebooks may take in ``make bench``; ``drives`` names the real
+    programs it starts (Chromium, Redis), whose start-up the kernel-start floor does not cover.
+    """
 
     number: str
     slug: str
     title: str
     part: str
     parts: tuple[str, ...] = ()
+    #: Seconds each of its notebooks may take to execute in ``make bench`` (kernel start included).
+    budget_s: float = 5.0
+    #: Real programs its notebooks start (a browser, a Redis server): their time is theirs, not the lesson's.
+    drives: tuple[str, ...] = ()
 
     @property
     def notebooks(self) -> tuple[Notebook, ...]:
@@ -87,9 +95,9 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("09", "where_sessions_live", "Where sessions live", PART_3),
     Lesson("10", "tokens_and_jwt", "Tokens and JWT", PART_3),
     Lesson("11", "jwt_attack_lab", "JWT attack lab", PART_3, parts=("a", "b")),
-    Lesson("12", "cookie_security_lab", "Cookie security lab", PART_3),
-    Lesson("13", "sessions_at_scale", "Sessions at scale", PART_3),
-    Lesson("14", "capstone", "Capstone", PART_3),
+    Lesson("12", "cookie_security_lab", "Cookie security lab", PART_3, budget_s=15, drives=("Chromium",)),
+    Lesson("13", "sessions_at_scale", "Sessions at scale", PART_3, budget_s=15, drives=("Redis",)),
+    Lesson("14", "capstone", "Capstone", PART_3, budget_s=10),
 )
 
 

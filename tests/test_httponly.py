@@ -9,7 +9,6 @@ tests/test_browser.py proves the same in a real browser.
 
 from __future__ import annotations
 
-import re
 import secrets
 
 import pytest
@@ -18,7 +17,6 @@ from django.http import HttpResponse
 
 from course_helpers import start_demo_site
 from demo_site.exercise_slots import plugged
-from demo_site.home.users import DEMO_USERS
 from demo_site.home.views import site_map
 from demo_site.httponly import HIDDEN
 
@@ -31,14 +29,7 @@ def site():
 
 
 def _log_in(client, path: str) -> None:
-    form = client.get(path).text
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    reply = client.post(
-        path,
-        data={"username": "alice", "password": DEMO_USERS["alice"], "csrfmiddlewaretoken": token},
-        allow_redirects=False,
-    )
-    assert reply.status_code == 302, path
+    assert client.log_in("alice", url=path, allow_redirects=False).status_code == 302, path
 
 
 def _get_pages() -> list[str]:
