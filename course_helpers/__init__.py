@@ -19,7 +19,7 @@ from course_helpers.environment import check_environment
 from course_helpers.errors import CourseError, DemoSiteError
 from course_helpers.exchange import Exchange, set_cookie_headers, show_exchange
 from course_helpers.exercises import progress, reset_progress
-from course_helpers.jwt_tools import b64url, b64url_json, forge, read_jwt, replay_token  # noqa: F401  (lesson 11)
+from course_helpers.jwt_tools import b64url, b64url_json, forge, read_jwt, replay_token
 from course_helpers.logview import latest_problems
 from course_helpers.raw import RawReply, raw_http
 from course_helpers.redirects import browser_destination, open_redirect_payloads, stays_on_site
@@ -53,17 +53,22 @@ __all__ = [
     "RawReply",
     "RedisUnavailable",
     "Table",
+    "b64url",
+    "b64url_json",
     "browser_destination",
     "check_environment",
     "explain_set_cookie",
     "explain_signed_value",
     "find_cookie",
-    "open_browser",
+    "forge",
     "latest_problems",
+    "open_browser",
     "open_redirect_payloads",
     "progress",
     "raw_http",
+    "read_jwt",
     "redis_missing",
+    "replay_token",
     "reset_progress",
     "running_demo_sites",
     "serve_view",
