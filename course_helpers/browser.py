@@ -79,7 +79,9 @@ class BrowserRequest:
     browser's reasons for leaving a cookie out (``SameSiteStrict``, ...).
     ``refused``: name → the reasons it refused a cookie the reply set
     (``SecureOnly``, ``SameSiteNoneInsecure``, ...). ``headers``: the request
-    headers as sent (lower-case names).
+    headers as sent (lower-case names). ``document_url``: the page the request
+    belongs to, as DevTools reports it (for a ``fetch``, the page whose script
+    started it; for a navigation, the new page itself).
     """
 
     url: str
@@ -91,6 +93,12 @@ class BrowserRequest:
     stored: tuple[str, ...] = ()
     headers: dict[str, str] = field(default_factory=dict)
     status: int | None = None
+    document_url: str = ""
+
+    @property
+    def document_host(self) -> str:
+        """The host of :attr:`document_url` (``""`` when DevTools gave none)."""
+        return urlsplit(self.document_url).hostname or ""
 
     @property
     def host(self) -> str:
@@ -184,7 +192,12 @@ class _Recorder:
                 url = event["request"]["url"]
                 if not url.startswith("http") or urlsplit(url).path == "/favicon.ico":
                     continue
-                record = BrowserRequest(url, event["request"]["method"], event.get("type", ""))
+                record = BrowserRequest(
+                    url,
+                    event["request"]["method"],
+                    event.get("type", ""),
+                    document_url=event.get("documentURL", ""),
+                )
                 if hop < len(extras):
                     _read_request_extra(record, extras[hop])
                 if hop < len(responses):
@@ -330,16 +343,17 @@ class CourseBrowser:
         """Wait (up to ``timeout`` seconds) until the browser has reported the cookies of every request."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        await asyncio.sleep(0.02)
+        # One short pause lets DevTools events already on their way arrive; then poll only while some wait.
+        await asyncio.sleep(0.005)
         while any(r.pending() for r in self._recorders) and loop.time() < deadline:
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.005)
 
     async def wait_for(self, path: str, *, timeout: float = 3.0) -> BrowserRequest:
         """Wait until a page has sent a request to ``path`` (a prefix) and the browser reported it; return it."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not self.requests(path) and loop.time() < deadline:
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.005)
         await self.settle()
         return self.last_request(path)
 

@@ -17,6 +17,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -153,9 +154,17 @@ def test_without_a_browser_one_line_and_every_step_skipped(site, monkeypatch, ca
     assert all(step is SKIPPED for step in steps) and "skipped" in repr(SKIPPED)
 
 
-def test_lesson_12_executes_cleanly_without_a_browser(tmp_path):
+def test_lesson_12_executes_cleanly_without_a_browser():
     """The notebook, browser hidden: every cell runs, nothing fails, the one line is printed."""
     from tests.notebook_runs import problems
+
+    # A directory of its own, not pytest's tmp_path: another pytest run of the same user prunes
+    # /tmp/pytest-of-<user>/ and removed it mid-test when suites ran side by side.
+    with tempfile.TemporaryDirectory(prefix="lesson12-no-browser-") as folder:
+        _run_without_a_browser(Path(folder), problems)
+
+
+def _run_without_a_browser(tmp_path, problems):
 
     script = (
         "import nbformat, sys\n"

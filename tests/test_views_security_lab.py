@@ -92,9 +92,30 @@ def test_prefix_cookies(site):
     assert len(cookies["too-big"].value) == 4100
 
 
-def test_search_reflects_its_input_unescaped(site):
-    reply = site.client().get("/vulnerable/security-lab/search/", params={"q": "<script>x()</script>"})
-    assert "<script>x()</script>" in reply.text
+def test_search_reflects_its_input_unescaped_on_the_lab_hosts_only(site):
+    """The XSS page answers on a .test host (the lab browser's own), never on 127.0.0.1 or localhost."""
+    search, q = "/vulnerable/security-lab/search/", {"q": "<script>x()</script>"}
+    lab = site.client().get(search, params=q, headers={"Host": f"site-a.test:{site.port}"})
+    assert lab.status_code == 200 and "<script>x()</script>" in lab.text
+    assert "vulnerable on purpose" in lab.text.lower()
+    for host in ("127.0.0.1", "localhost"):
+        elsewhere = site.client().get(search, params=q, headers={"Host": f"{host}:{site.port}"})
+        assert elsewhere.status_code == 404 and "<script>" not in elsewhere.text, host
+
+
+def test_weak_store_keeps_no_replayable_id(site):
+    """Reading the weak store's table gives a hash, not an ID: sending it back logs nobody in."""
+    from demo_site.security_lab.models import WeakSession
+
+    client = site.client()
+    client.post(
+        "/vulnerable/security-lab/weak/login/", data={"username": "bob", "password": DEMO_USERS["bob"]}
+    )
+    stored = site.orm(lambda: WeakSession.objects.filter(username="bob").order_by("-pk").first().key)
+    assert stored != client.cookies["weak_session"] and len(stored) == 64
+    replay = site.client()
+    replay.cookies.set("weak_session", stored)
+    assert replay.get("/vulnerable/security-lab/weak/whoami/").json() == {"user": None}
 
 
 def test_attacker_page_targets_only_test_hosts(site):

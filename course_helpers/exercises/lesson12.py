@@ -32,6 +32,8 @@ def bob_logs_in(site) -> None:
 
 
 def _bob_key(site) -> str | None:
+    """The weak store's record of bob's latest ID: its SHA-256 (the store never keeps the ID itself)."""
+
     def latest():
         from demo_site.security_lab.models import WeakSession
 
@@ -41,32 +43,42 @@ def _bob_key(site) -> str | None:
     return site.orm(latest)
 
 
+def _weak_ids_sent(exchange) -> list[str]:
+    """The weak_session values ``exchange``'s request carried."""
+    from http.cookies import SimpleCookie
+
+    found = []
+    for name, value in exchange.request_headers:
+        if name.lower() == "cookie":
+            jar = SimpleCookie()
+            jar.load(value)
+            if "weak_session" in jar:
+                found.append(jar["weak_session"].value)
+    return found
+
+
 def _inspect_takeover(attempt: Attempt) -> str:
+    from demo_site.security_lab.vulnerable import stored_key
+
     thief = attempt["thief"]
-    key = _bob_key(attempt.site)
-    if key is None:
+    bob_hash = _bob_key(attempt.site)
+    if bob_hash is None:
         raise Incorrect(
             "Bob has not logged in yet: run ex.bob_logs_in(site) first, then take over his session."
         )
-    sent = [
-        value
-        for exchange in thief.trace
-        if exchange.path.startswith(WEAK_WHOAMI)
-        for name, value in exchange.request_headers
-        if name.lower() == "cookie"
-    ]
     asked = [e for e in thief.trace if e.path.startswith(WEAK_WHOAMI)]
     if not asked:
         raise Incorrect(
             f"thief never asked {WEAK_WHOAMI} who it is: the check reads thief's traffic. Send your guesses there."
         )
-    if not any(f"weak_session={key}" in header for header in sent):
+    hits = [value for e in asked for value in _weak_ids_sent(e) if stored_key(value) == bob_hash]
+    if not hits:
         raise Incorrect(
             f"thief asked {WEAK_WHOAMI} {len(asked)} time(s), never with bob's ID. Bob logged in just before you: "
-            "his counter is one less than yours, and his timestamp a few seconds before yours or the same."
+            "his counter is one less than yours, and his timestamp a few seconds before yours or the same. "
+            "(The weak store keeps only a hash of each ID: the ID must be predicted, not read from the table.)"
         )
-    guesses = len(asked)
-    return f"It took thief {guesses} request(s) to /weak/whoami/ to find {key.split('-')[0]}-…"
+    return f"It took thief {len(asked)} request(s) to /weak/whoami/ to find {hits[0].split('-')[0]}-…"
 
 
 q3 = LESSON.add(
@@ -118,6 +130,20 @@ q3 = LESSON.add(
                 'thief.cookies.set("weak_session", "1-1")\n'
                 'thief.get("/vulnerable/security-lab/weak/login/")\n',
                 "never asked",
+            ),
+            WrongAnswer(
+                # Reading the store instead of predicting: the table holds a hash, which logs nobody in.
+                "from demo_site.security_lab.models import WeakSession\n"
+                "ex.bob_logs_in(site)\nthief = site.client()\n"
+                'stolen = site.orm(lambda: WeakSession.objects.filter(username="bob").last().key)\n'
+                'thief.cookies.set("weak_session", stolen)\n'
+                'thief.get("/vulnerable/security-lab/weak/whoami/")\n',
+                "never with bob's ID",
+            ),
+            WrongAnswer(
+                # The attacker of the demo above found alice, the next ID after its own: not bob.
+                "ex.bob_logs_in(site)\nthief = attacker\n",
+                "never with bob's ID",
             ),
             WrongAnswer('thief = "bob"\n', "should be a client"),
         ],
@@ -186,7 +212,7 @@ def _inspect_sibling_fetch(attempt: Attempt) -> str:
     where = attempt["where"].strip().lower()
     fetches = [r for r in browser.requests(LANDING, host="site-a.test") if r.kind == "Fetch"]
     carried = [
-        r for r in fetches if "lab_strict" in r.sent and r.headers.get("sec-fetch-site") != "same-origin"
+        r for r in fetches if "lab_strict" in r.sent and r.headers.get("sec-fetch-site") == "same-site"
     ]
     if not carried:
         if where == "evil.site-a.test":
@@ -210,11 +236,14 @@ def _inspect_sibling_fetch(attempt: Attempt) -> str:
             f"The last fetch (Sec-Fetch-Site: {fetch_site}) carried no lab_strict: the browser withheld it "
             f"({why}). From another SITE, a fetch carries nothing here; try a host of the same site."
         )
-    fetch_site = carried[-1].headers.get("sec-fetch-site", "")
-    if where != "evil.site-a.test":
-        raise Incorrect(f"The fetch worked, but `where` = {where!r}: name the host whose page started it.")
-    last = carried[-1]
-    return f"Sec-Fetch-Site: {fetch_site}; the fetch carried {', '.join(sorted(last.sent))}."
+    started_on = {r.document_host for r in carried}
+    if where not in started_on:
+        raise Incorrect(
+            f"The fetch worked, but `where` = {where!r}: name the host whose page started it "
+            f"(the browser says: {', '.join(sorted(started_on))})."
+        )
+    last = [r for r in carried if r.document_host == where][-1]
+    return f"Sec-Fetch-Site: same-site; the fetch carried {', '.join(sorted(last.sent))}."
 
 
 q2 = LESSON.add(
