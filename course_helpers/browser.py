@@ -29,7 +29,6 @@ import asyncio
 import importlib.util
 import json
 import shutil
-import tempfile
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -274,7 +273,10 @@ class CourseBrowser:
         if self.secure_hosts:
             origins = ",".join(f"http://{h}:{port}" for h in self.secure_hosts)
             args.append(f"--unsafely-treat-insecure-origin-as-secure={origins}")
-        self._profile = Path(tempfile.mkdtemp(prefix="course-chromium-"))
+        from demo_site import datadir
+
+        # Removed by close(); at exit if the kernel ends first; by the next process if it was killed.
+        self._profile = Path(datadir.create_owned("chromium"))
         if third_party_cookies:
             (self._profile / "Default").mkdir()
             prefs = {"profile": {"cookie_controls_mode": 0}}

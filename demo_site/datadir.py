@@ -27,6 +27,17 @@ def create() -> str:
     return folder
 
 
+def create_owned(kind: str) -> str:
+    """A new temporary folder of this process for ``kind`` (a browser profile, say), removed at exit.
+
+    Named like the data folder (``demo-site-<pid>-<kind>-...``), so that the folder of a killed kernel
+    is removed by the next process, as :func:`remove_stale` does for data folders.
+    """
+    folder = tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-{kind}-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def remove_stale(parent: Path) -> list[Path]:
     """Remove the folders in ``parent`` that belong to processes that have exited; return them."""
     removed = []

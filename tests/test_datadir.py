@@ -34,3 +34,18 @@ def test_a_killed_kernel_leaves_nothing_once_the_next_one_starts():
     assert left, "os._exit skips atexit, as a killed kernel does: its folder is left behind"
     subprocess.run([sys.executable, "-c", "import demo_site.settings"], check=True)
     assert not any(folder.exists() for folder in left), "the next process removed it"
+
+
+def test_an_owned_folder_is_named_for_this_process_and_left_to_the_stale_sweep_when_it_dies(tmp_path):
+    import os
+    from pathlib import Path
+
+    from demo_site import datadir
+
+    folder = Path(datadir.create_owned("chromium"))
+    try:
+        assert folder.is_dir() and folder.name.startswith(f"demo-site-{os.getpid()}-chromium-")
+        datadir.remove_stale(folder.parent)
+        assert folder.is_dir()  # its process is alive: the sweep leaves it
+    finally:
+        folder.rmdir()
