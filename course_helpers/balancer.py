@@ -49,6 +49,9 @@ _HOP_BY_HOP = {
     "content-length",
 }
 _MAX_HOPS = 1000
+#: Bounds that keep one slow or hostile client from tying the balancer up: connections served at once
+#: (one thread each), seconds a connection may sit idle or half-sent, and the largest request body.
+_MAX_CONNECTIONS, _IDLE_SECONDS, _MAX_BODY = 64, 30, 1 << 20
 
 
 @dataclass(frozen=True)
@@ -215,12 +218,25 @@ def _make_server(balancer: Balancer) -> ThreadingHTTPServer:
         protocol_version = "HTTP/1.1"
         # Without this, each answer waits ~40 ms for a delayed ACK (headers and body are two writes).
         disable_nagle_algorithm = True
+        timeout = (
+            _IDLE_SECONDS  # a keep-alive connection left idle (or a body never sent) ends, with its thread
+        )
 
         def log_message(self, format: str, *args: Any) -> None:
             """Nothing is printed: a server thread must not write into a notebook cell."""
 
         def _forward(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
+            declared = self.headers.get("Content-Length") or "0"
+            if not declared.isdigit() or int(declared) > _MAX_BODY:
+                self.close_connection = True
+                self._reply(
+                    400,
+                    "Bad Request",
+                    [("Connection", "close"), ("Content-Type", "text/plain")],
+                    b"Bad Content-Length.\n",
+                )
+                return
+            length = int(declared)
             body = self.rfile.read(length) if length > 0 else b""
             headers = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
             headers.append(("X-Forwarded-For", self.client_address[0]))
@@ -280,7 +296,16 @@ def _make_server(balancer: Balancer) -> ThreadingHTTPServer:
 
         def process_request(self, request, client_address):
             with self.track_lock:
-                self.open_connections.add(request)
+                full = len(self.open_connections) >= _MAX_CONNECTIONS
+                if not full:
+                    self.open_connections.add(request)
+            if full:  # no thread for it: say so and close (a browser retries)
+                with contextlib.suppress(OSError):
+                    request.sendall(
+                        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    )
+                self.close_request(request)
+                return
             super().process_request(request, client_address)
 
         def shutdown_request(self, request):

@@ -5,12 +5,18 @@ gone. The ``cache`` session engine survives a failed read (it catches it and
 starts an empty session), but ``cached_db`` does not: after reading the row
 from the database it refills the cache, unguarded, and the request answers
 500. A cache is a copy, so a site can treat "Redis is down" as "the cache is
-empty": :class:`FailOpenRedisCache` does that for the calls sessions make
-(``get``, ``set``, ``delete``, ``get_many``, ``has_key``), logs one warning per
+empty": :class:`FailOpenRedisCache` does that for the reads sessions make
+(``get``, ``get_many``, ``has_key``) and for ``set``, logs one warning per
 failed call (``site.log()`` shows them), and lets ``cached_db`` fall back to
-its table. ``add`` and ``incr`` still raise: their answer means something
-(was the key free? what is the count?) and no value is better than a wrong one.
-This is what django-redis calls ``IGNORE_EXCEPTIONS``.
+its table. It is django-redis's ``IGNORE_EXCEPTIONS``, with three exceptions.
+
+``delete`` still raises: a logout (``flush()``) or a new key at login
+(``cycle_key()``) deletes the old session from the cache, and a dropped delete
+would leave a copy there that ``cached_db`` reads *first* once Redis answers
+again (after a network blip rather than a restart): a logged-out session back
+to life. Failing that request is the safe answer. ``add`` and ``incr`` raise
+too: their answer means something (was the key free? what is the count?) and
+no value is better than a wrong one.
 """
 
 from __future__ import annotations
@@ -59,8 +65,3 @@ class FailOpenRedisCache(RedisCache):
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         with _when_redis_is_down("set"):
             super().set(key, value, timeout, version)
-
-    def delete(self, key, version=None):
-        with _when_redis_is_down("delete"):
-            return super().delete(key, version)
-        return False

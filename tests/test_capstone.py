@@ -9,6 +9,8 @@ out here, variant by variant, requirement by requirement.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from course_helpers import serve_view, start_demo_site
@@ -78,8 +80,15 @@ def test_the_shipped_placeholders_are_not_attempted_everywhere(site):
 def test_a_failure_names_the_request_that_showed_it(site):
     blind = next(b for b in lesson14.BROKEN if b.what == "follows any next")
     message = grades(blind.code, site)["q6"].message
-    assert "POST /exercise/slot-" in message and "/login/?next=https://evil.example → 302" in message
-    assert "Location: https://evil.example" in message
+    assert re.search(r"POST /exercise/slot-\d+/login/\?next=https://evil-[0-9a-f]{6}\.example → 302", message)
+    assert re.search(r"Location: https://evil-[0-9a-f]{6}\.example", message), message
+
+
+def test_the_attack_host_and_the_deep_link_change_from_check_to_check(site):
+    """A view that refuses 'evil.example' by name, or knows the deep link, cannot pass."""
+    blind = next(b for b in lesson14.BROKEN if b.what == "follows any next")
+    first, second = (grades(blind.code, site)["q6"].message for _ in range(2))
+    assert "evil.example" not in first and first != second
 
 
 def test_page_url_finds_the_sibling_pages(site):

@@ -146,6 +146,32 @@ def test_stopping_leaves_no_port_open(cluster):
     cluster.stop()  # twice is fine
 
 
+def test_the_balancer_is_bounded_in_connections_idle_time_and_body_size(monkeypatch):
+    """One slow or hostile client cannot hold a thread forever, start threads without end, or send 1 GB."""
+    import socket
+
+    from course_helpers import balancer
+
+    monkeypatch.setattr(balancer, "_IDLE_SECONDS", 0.3)
+    monkeypatch.setattr(balancer, "_MAX_CONNECTIONS", 2)
+    lb = start_cluster(servers=1)
+    try:
+        idle = [socket.create_connection(("127.0.0.1", lb.port), timeout=5) for _ in range(2)]
+        with socket.create_connection(("127.0.0.1", lb.port), timeout=5) as third:
+            assert third.recv(64).startswith(b"HTTP/1.1 503")  # no third thread
+        for sock in idle:  # the idle ones are closed by the balancer, their threads gone
+            assert sock.recv(64) == b""
+            sock.close()
+        for length in ("-1", "abc", str(2 << 20)):
+            with socket.create_connection(("127.0.0.1", lb.port), timeout=5) as sock:
+                sock.sendall(f"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n".encode())
+                assert sock.recv(64).startswith(b"HTTP/1.1 400"), length
+        assert lb.client().get(WHOAMI).status_code == 200
+    finally:
+        lb.stop()
+        stop_all_demo_sites()
+
+
 # -- separate stores, a shared store, sticky sessions --------------------------------------------
 
 
@@ -296,6 +322,33 @@ def test_a_redis_outage_with_cached_db_and_the_fail_open_cache_loses_no_user(red
     assert "Redis is down" in site.log(5).text()
     assert "Internal Server Error" not in site.log(50).text()
     site.stop()
+
+
+def test_the_fail_open_cache_misses_and_drops_with_a_warning_but_never_drops_a_delete(caplog):
+    """No Redis needed: a cache at a closed port is a Redis that is down."""
+    import socket
+
+    import redis.exceptions
+
+    from demo_site.fail_open_cache import FailOpenRedisCache
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again when the block ends: nothing listens there
+    cache = FailOpenRedisCache(f"redis://127.0.0.1:{port}", {})
+    with caplog.at_level("WARNING", logger="demo_site"):
+        assert cache.get("k", "miss") == "miss" and cache.get_many(["k"]) == {} and not cache.has_key("k")
+        cache.set("k", 1)
+    assert [r.getMessage().split(" (")[1].split(":")[0] for r in caplog.records] == [
+        "get",
+        "get_many",
+        "has_key",
+        "set",
+    ]
+    # a dropped delete would let a logged-out session's cached copy come back with Redis: it raises
+    for call in (lambda: cache.delete("k"), lambda: cache.add("k", 0), lambda: cache.incr("k")):
+        with pytest.raises(redis.exceptions.ConnectionError):
+            call()
 
 
 # -- the race --------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ before the notebook starts the demo sites. Checks that need Redis say
 
 from __future__ import annotations
 
+import contextlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -276,6 +277,39 @@ q3 = LESSON.add(
 
 # -- q4: fix the racy visit counter --------------------------------------------------------------
 
+#: Kinds of object that, held by the view's module or closure, keep the count in this one process.
+_PROCESS_LOCAL = (dict, list, set, bytearray)
+
+
+def _process_local_state(view) -> str | None:
+    """The name of a global or closure variable in which ``view`` keeps state of its own process, if any.
+
+    Every demo server of this kernel shares one process, so a dict or an
+    ``itertools.count`` in the notebook counts right *here*; on two real servers
+    each would count its own half. Such state cannot be seen over HTTP from one
+    process, so it is looked for where it lives: a ``global`` the view assigns,
+    or a container, counter or lock that it reads from its module or closure.
+    """
+    import dis
+    import itertools
+    import threading
+
+    code = getattr(view, "__code__", None)
+    if code is None:
+        return None
+    stored = [ins.argval for ins in dis.get_instructions(code) if ins.opname == "STORE_GLOBAL"]
+    if stored:
+        return stored[0]
+    held = {name: view.__globals__[name] for name in code.co_names if name in view.__globals__}
+    for name, cell in zip(code.co_freevars, view.__closure__ or (), strict=False):
+        with contextlib.suppress(ValueError):
+            held[name] = cell.cell_contents
+    lock_types = (type(threading.Lock()), type(threading.RLock()), threading.Semaphore, threading.Condition)
+    for name, value in held.items():
+        if isinstance(value, (*_PROCESS_LOCAL, itertools.count, *lock_types)):
+            return name
+    return None
+
 
 def _drive_counter(attempt: Attempt) -> str:
     client, path = attempt.client, attempt.prefix
@@ -321,7 +355,21 @@ def _drive_counter(attempt: Attempt) -> str:
             "A lock makes the requests of one process queue up, and does nothing for the other servers "
             "(each process has its own lock). Let the store do the counting: cache.incr() or F('visits') + 1."
         )
-    return f"{BURST} visits at once, {BURST} counted, in {burst:.2f} s."
+    with attempt.site.client() as newcomer:
+        theirs = newcomer.get(path).json().get("visits")
+    if theirs != 1:
+        raise Incorrect(
+            f"Another visitor's first visit said {{'visits': {theirs}}}: the count should be each visitor's own "
+            "(a key made from request.session.session_key), not one counter for everybody."
+        )
+    held = _process_local_state(attempt["count_visit"])
+    if held is not None:
+        raise Incorrect(
+            f"Every visit was counted, in `{held}`, which lives in this Python process. Here the demo servers "
+            "share one process, so it works; on two real servers each would count its own visits. Keep the "
+            "count in the shared store: cache.incr() or F('visits') + 1."
+        )
+    return f"{BURST} visits at once, {BURST} counted, in {burst:.2f} s; another visitor counted apart."
 
 
 q4 = LESSON.add(
@@ -404,6 +452,26 @@ q4 = LESSON.add(
                 "        cache.set(key, visits)\n"
                 "    return JsonResponse({'visits': visits})\n",
                 "one process",
+            ),
+            WrongAnswer(
+                "import itertools, time\nfrom django.http import JsonResponse\n\n"
+                "VISITS = itertools.count(1)\n\n"
+                "def count_visit(request):\n"
+                "    request.session['counting'] = True\n"
+                "    time.sleep(0.05)\n"
+                "    return JsonResponse({'visits': next(VISITS)})\n",
+                "Another visitor",
+            ),
+            WrongAnswer(
+                "import collections, itertools, time\nfrom django.http import JsonResponse\n\n"
+                "VISITS = collections.defaultdict(lambda: itertools.count(1))\n\n"
+                "def count_visit(request):\n"
+                "    if request.session.session_key is None:\n"
+                "        request.session['counting'] = True\n"
+                "        request.session.save()\n"
+                "    time.sleep(0.05)\n"
+                "    return JsonResponse({'visits': next(VISITS[request.session.session_key])})\n",
+                "lives in this Python process",
             ),
         ],
     ),

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from course_helpers.cookies import find_cookie
 from course_helpers.display import Table, describe_age
@@ -126,7 +127,8 @@ def account_view(request):
         logout(request)
         return redirect_to_login(request.get_full_path(), login_url=page_url(request, "login/"))
     request.session[LAST_SEEN] = time.time()  # activity slides the idle timeout
-    return JsonResponse({"username": request.user.get_username(), "remembered": request.session["remember"]})
+    remembered = request.session.get("remember", False)
+    return JsonResponse({"username": request.user.get_username(), "remembered": remembered})
 
 
 @require_POST
@@ -246,7 +248,7 @@ BROKEN = [
     Broken(
         "q3",
         _broken((_IDLE_AND_ABSOLUTE, "    return now - login_at > ABSOLUTE_TIMEOUT\n")),
-        "31 minutes after the last request",
+        "30 minutes 10 seconds after the last request",
         "no idle timeout",
     ),
     Broken(
@@ -278,6 +280,26 @@ BROKEN = [
         ),
         "last_seen",
         "an unreadable last_seen counted as 'just now' (fails open)",
+    ),
+    Broken(
+        "q3",
+        _broken(
+            (
+                "    if not request.user.is_authenticated or timed_out(request.session):\n",
+                '    seen = request.COOKIES.get("last_seen")  # the browser keeps the idle clock\n'
+                "    session = {**request.session, LAST_SEEN: float(seen)} if seen else request.session\n"
+                "    if not request.user.is_authenticated or timed_out(session):\n",
+            ),
+            (
+                '    remembered = request.session.get("remember", False)\n'
+                '    return JsonResponse({"username": request.user.get_username(), "remembered": remembered})\n',
+                '    response = JsonResponse({"username": request.user.get_username()})\n'
+                '    response.set_cookie("last_seen", str(time.time()), max_age=IDLE_TIMEOUT, httponly=True)\n'
+                "    return response\n",
+            ),
+        ),
+        "last_seen",
+        "the idle clock kept in a cookie the client sends (and can forge)",
     ),
     Broken(
         "q4",
@@ -353,8 +375,14 @@ BROKEN = [
             ),
             imports="from urllib.parse import urlsplit\n",
         ),
-        "https:evil.example",
+        "From an http page, a browser reads 'https:",
         "a hand-made check: no host, or this host",
+    ),
+    Broken(
+        "q6",
+        _broken((_SAFE_NEXT, '        if not next_url or "evil.example" in next_url:\n')),
+        "off the site",
+        "refuses the attack's host by name, not every other host",
     ),
     Broken(
         "q6",
@@ -656,17 +684,20 @@ def _drive_idle(attempt: Attempt) -> str:
     _logged_in(client, prefix)
     _require_in(client, prefix, "Just after the login")
     with _clock() as clock:
-        clock.enter_context(_travel(29 * MINUTE))
-        _require_in(client, prefix, "29 minutes after the login, with no request in between")
-        clock.enter_context(_travel(29 * MINUTE))
+        # 10 s either side of the limit: a timeout counted in whole minutes, or a minute late, is caught
+        clock.enter_context(_travel(IDLE_TIMEOUT - 10))
+        _require_in(client, prefix, "29 minutes 50 seconds after the login, with no request in between")
+        clock.enter_context(_travel(IDLE_TIMEOUT - 10))
         _require_in(
             client,
             prefix,
-            "58 minutes after the login and 29 minutes after the last request (each request must slide "
-            "the idle timeout: save time.time() in session[LAST_SEEN])",
+            "59 minutes 40 seconds after the login and 29 minutes 50 seconds after the last request (each "
+            "request must slide the idle timeout: save time.time() in session[LAST_SEEN])",
         )
-        clock.enter_context(_travel(31 * MINUTE))
-        _require_out(client, prefix, "31 minutes after the last request", "the 30-minute idle timeout")
+        clock.enter_context(_travel(IDLE_TIMEOUT + 10))
+        _require_out(
+            client, prefix, "30 minutes 10 seconds after the last request", "the 30-minute idle timeout"
+        )
     with site.client() as keeper, _clock() as clock:
         _logged_in(keeper, prefix, remember=True)
         clock.enter_context(_travel(31 * MINUTE))
@@ -683,7 +714,8 @@ def _drive_idle(attempt: Attempt) -> str:
             _set_in_session(site, other, LAST_SEEN, value)
             _require_out(other, prefix, f"With {shown}", "a marker the view cannot read ends the session")
     return (
-        "In at 29 and 58 minutes (activity slides it), out 31 minutes after the last request and logged out; "
+        "In at 29 min 50 s and 59 min 40 s (activity slides it), out 30 min 10 s after the last request and "
+        "logged out; "
         "remembered sessions stay in when idle; a missing or garbage last_seen ends the session."
     )
 
@@ -822,21 +854,28 @@ def _drive_logout(attempt: Attempt) -> str:
 
 # -- q6: safe next ---------------------------------------------------------------------------------------
 
-#: The open-redirect payloads, and what to say when one gets through.
-_PAYLOADS = {
-    "https://evil.example": "An absolute URL to another host: check next with url_has_allowed_host_and_scheme("
-    "next, allowed_hosts={request.get_host()}, require_https=request.is_secure()).",
-    "//evil.example": "'//evil.example' is protocol-relative: another host. Starting with '/' proves nothing.",
-    "/\\evil.example": "Browsers read '\\' as '/': this is '//evil.example'. Ask Django "
-    "(url_has_allowed_host_and_scheme), don't parse the URL yourself.",
-    "https:evil.example": "From an http page, a browser reads 'https:evil.example' as https://evil.example/. "
-    "Ask url_has_allowed_host_and_scheme.",
-}
+
+def _payloads(host: str) -> dict[str, str]:
+    """The open-redirect payloads to ``host``, and what to say when one gets through.
+
+    The host changes from check to check (``evil-3f9a1c.example``), so a view that
+    refuses the words ``evil.example`` instead of every other host is caught.
+    """
+    return {
+        f"https://{host}": "An absolute URL to another host: check next with url_has_allowed_host_and_scheme("
+        "next, allowed_hosts={request.get_host()}, require_https=request.is_secure()).",
+        f"//{host}": f"'//{host}' is protocol-relative: another host. Starting with '/' proves nothing.",
+        f"/\\{host}": f"Browsers read '\\' as '/': this is '//{host}'. Ask Django "
+        "(url_has_allowed_host_and_scheme), don't parse the URL yourself.",
+        f"https:{host}": f"From an http page, a browser reads 'https:{host}' as https://{host}/. "
+        "Ask url_has_allowed_host_and_scheme.",
+    }
 
 
 def _drive_next(attempt: Attempt) -> str:
     site, client, prefix = attempt.site, attempt.client, attempt.prefix
-    asked = f"{prefix}account/?a=1&b=2"
+    a, b = secrets.randbelow(900) + 100, secrets.choice(["x", "y z", "é&"])  # no view can know them
+    asked = f"{prefix}account/?{urlencode({'a': a, 'b': b})}"
     first = client.get(asked, allow_redirects=False)
     where = urlsplit(first.headers.get("Location", ""))
     if first.status_code not in (301, 302, 303) or where.path != f"{prefix}login/":
@@ -859,7 +898,7 @@ def _drive_next(attempt: Attempt) -> str:
         )
     if client.get(landed, allow_redirects=False).status_code != 200:
         raise Incorrect(f"After the login, {asked} did not open.")
-    for payload, note in _PAYLOADS.items():
+    for payload, note in _payloads(f"evil-{secrets.token_hex(3)}.example").items():
         with site.client() as visitor:
             reply = _post_login(visitor, prefix, next=payload)
             if reply.status_code not in (301, 302, 303):
@@ -878,7 +917,7 @@ def _drive_next(attempt: Attempt) -> str:
                 f"{_request_line(reply)}."
             )
     return (
-        "The deep link came back whole (?a=1&b=2 included); evil.example in four disguises stayed out; "
+        "The deep link came back whole (its query string included); another host in four disguises stayed out; "
         "no next → the account page."
     )
 
