@@ -11,10 +11,11 @@ failed call (``site.log()`` shows them), and lets ``cached_db`` fall back to
 its table. It is django-redis's ``IGNORE_EXCEPTIONS``, with three exceptions.
 
 ``delete`` still raises: a logout (``flush()``) or a new key at login
-(``cycle_key()``) deletes the old session from the cache, and a dropped delete
-would leave a copy there that ``cached_db`` reads *first* once Redis answers
-again (after a network blip rather than a restart): a logged-out session back
-to life. Failing that request is the safe answer. ``add`` and ``incr`` raise
+(``cycle_key()``) deletes the row, but the copy in the cache cannot go while
+Redis is down, and ``cached_db`` reads that copy *first* if Redis comes back
+with its data (after a network blip rather than a restart): a logged-out
+session back to life. Such a request must fail loudly (a 500 and an error in
+the log), not pass with a warning. ``add`` and ``incr`` raise
 too: their answer means something (was the key free? what is the count?) and
 no value is better than a wrong one.
 """
