@@ -63,7 +63,8 @@ def site_map() -> list[dict[str, str | bool | None]]:
     ``lesson`` (the number its app declares, or ``""``), ``app`` (the app's label, or ``""``),
     ``methods`` (the accepted methods, comma-separated, or ``""`` for any), ``link``
     (the URL to open, for a plain route that answers GET; ``None`` for a route with
-    parameters, a regex or a POST-only view) and ``internal`` (a test URL the page leaves out).
+    parameters, a regex, a POST-only view or one marked ``front_page_link = False``, such as a
+    page that answers only in a lesson's own browser) and ``internal`` (a test URL the page leaves out).
     """
     entries: list[dict[str, str | bool | None]] = []
 
@@ -87,7 +88,11 @@ def site_map() -> list[dict[str, str | bool | None]]:
                         "lesson": _lesson_of(view),
                         "app": config.label if config is not None else "",
                         "methods": ", ".join(sorted(methods - {"HEAD", "OPTIONS"})) if methods else "",
-                        "link": "/" + route if is_plain and (methods is None or "GET" in methods) else None,
+                        "link": "/" + route
+                        if is_plain
+                        and (methods is None or "GET" in methods)
+                        and getattr(view, "front_page_link", True)
+                        else None,
                         "internal": bool(getattr(view, "internal_route", False)),
                     }
                 )

@@ -57,6 +57,9 @@ def search(request: HttpRequest) -> HttpResponse:
     return HttpResponse(page)
 
 
+search.front_page_link = False  # it answers only in lesson 12's browser: no link for a person's browser
+
+
 @require_safe
 def collect(request: HttpRequest) -> HttpResponse:
     """VULNERABLE: the attacker's collector: a stolen value arrives in its URL; it answers 204."""
