@@ -80,7 +80,9 @@ def signed_by_the_site(attempt: Attempt, token: str) -> bool:
         public_key = load_pem_public_key(client.get("/jwt-lab/public-key.pem").content)
     signing_input, _, signature = token.strip().rpartition(".")
     try:
-        public_key.verify(b64url_decode(signature), signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+        public_key.verify(
+            b64url_decode(signature), signing_input.encode(), padding.PKCS1v15(), hashes.SHA256()
+        )
     except (InvalidSignature, ValueError):
         return False
     return True

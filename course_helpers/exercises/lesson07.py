@@ -25,7 +25,7 @@ COOKIE = "sessionid"
 def _fresh_session(client) -> str:
     """Give ``client`` a session the server issued (POST /ending/do/set/ with CSRF); return its key."""
     client.get(PLAYGROUND)
-    client.post("/ending/do/set/", data={"csrfmiddlewaretoken": client.csrf_token or ""})
+    client.post_form("/ending/do/set/")
     return client.cookies.get(COOKIE, "")
 
 
@@ -144,7 +144,7 @@ q1 = LESSON.add(
         solution="""
             attacker = site.client()
             attacker.get("/ending/")
-            attacker.post("/ending/do/set/", data={"csrfmiddlewaretoken": attacker.csrf_token})
+            attacker.post_form("/ending/do/set/")
             planted = attacker.cookies["sessionid"]
 
             victim = site.client()
@@ -221,9 +221,7 @@ def _drive_fixed_login(attempt: Attempt) -> str:
         planted = _fresh_session(attacker)
         _plant(victim, planted)
         victim.get(SAFE_LOGIN)  # the victim's CSRF cookie, as a page with the form gives it
-        reply = victim.post(
-            url, data={**right, "csrfmiddlewaretoken": victim.csrf_token}, allow_redirects=False
-        )
+        reply = victim.post_form(url, right, allow_redirects=False)
         if reply.status_code >= 500:
             raise Incorrect(f"The right password, sent by POST with a CSRF token, got {reply.status_code}.")
         if _who(victim) != "alice":
@@ -240,10 +238,7 @@ def _drive_fixed_login(attempt: Attempt) -> str:
 
     with site.client() as guesser:
         guesser.get(SAFE_LOGIN)
-        reply = guesser.post(
-            url,
-            data={"username": "alice", "password": "password123", "csrfmiddlewaretoken": guesser.csrf_token},
-        )
+        reply = guesser.post_form(url, {"username": "alice", "password": "password123"})
         if reply.status_code >= 500:
             raise Incorrect(
                 f"A wrong password got {reply.status_code}: answer the form again (200), not an error."
@@ -254,7 +249,7 @@ def _drive_fixed_login(attempt: Attempt) -> str:
                 "password=...), which returns None when it is wrong."
             )
         for data in ({}, {"username": "alice"}, {"password": "x" * 5000}):
-            reply = guesser.post(url, data={**data, "csrfmiddlewaretoken": guesser.csrf_token})
+            reply = guesser.post_form(url, data)
             if reply.status_code >= 500:
                 raise Incorrect(
                     f"A form with fields {sorted(data)} only got {reply.status_code}: use .get(..., '')."

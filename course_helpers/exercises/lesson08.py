@@ -115,9 +115,7 @@ def _drive_logout(attempt: Attempt) -> str:
                 "middleware answer 403."
             )
 
-        reply = victim.post(
-            f"{prefix}logout/", data={"csrfmiddlewaretoken": victim.csrf_token or ""}, allow_redirects=False
-        )
+        reply = victim.post_form(f"{prefix}logout/", allow_redirects=False)
         if reply.status_code >= 400:
             raise Incorrect(f"The logout POST (with its CSRF token) got {reply.status_code} {reply.reason}.")
         if _user_of(attacker, prefix) == "admin":

@@ -60,7 +60,7 @@ def _post(client, path: str, **fields: str):
     """POST ``fields`` with the CSRF token, as a form does (a GET first gives the jar its token)."""
     if not client.csrf_token:
         client.get(SHOW)
-    return client.post(path, data={**fields, "csrfmiddlewaretoken": client.csrf_token}, allow_redirects=False)
+    return client.post_form(path, fields, allow_redirects=False)
 
 
 def _cookie_in_header(header: str) -> str | None:

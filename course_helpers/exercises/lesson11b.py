@@ -244,7 +244,7 @@ q3 = LESSON.add(
         solution="""
             bob = site.client()
             bob.log_in("bob")
-            bobs_pair = bob.post("/jwt-lab/token/", data={"csrfmiddlewaretoken": bob.csrf_token}).json()
+            bobs_pair = bob.post_form("/jwt-lab/token/").json()
             stolen = bobs_pair["refresh"]
             bob.post("/vulnerable/jwt/refresh/", json={"refresh": stolen})  # bob rotates; the copy is now old
         """,

@@ -792,9 +792,7 @@ def _drive_logout(attempt: Attempt) -> str:
                 "CSRF-protected (no @csrf_exempt)."
             )
         key = _key(victim)
-        reply = victim.post(
-            f"{prefix}logout/", data={"csrfmiddlewaretoken": victim.csrf_token}, allow_redirects=False
-        )
+        reply = victim.post_form(f"{prefix}logout/", allow_redirects=False)
         if reply.status_code >= 400:
             raise Incorrect(f"The logout, with its CSRF token, failed: {_request_line(reply)}.")
         if _who(thief) is not None:
@@ -824,7 +822,7 @@ def _drive_logout(attempt: Attempt) -> str:
         reply = here.post(everywhere, allow_redirects=False)
         if reply.status_code != 403 or _who(laptop) != "alice":
             raise Incorrect(f"A POST without a CSRF token must change nothing: {_request_line(reply)}.")
-        reply = here.post(everywhere, data={"csrfmiddlewaretoken": here.csrf_token}, allow_redirects=False)
+        reply = here.post_form(everywhere, allow_redirects=False)
         if reply.status_code >= 400:
             raise Incorrect(f"Log out everywhere, with its CSRF token, failed: {_request_line(reply)}.")
         for name, device in (("laptop", laptop), ("phone", phone)):
